@@ -1,0 +1,1 @@
+"""Azure Storage access: one module per table, container and queue."""

@@ -1,0 +1,121 @@
+"""Clients for the storage account: tables, blob containers and queues.
+
+The account is reached through the connection string in ``AzureWebJobsStorage``
+(Azurite locally) or, when only ``AzureWebJobsStorage__accountName`` is set,
+with a managed identity. Tables, containers and queues are created on first use,
+once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+from azure.core.exceptions import ResourceExistsError
+from azure.data.tables import TableClient, TableServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.queue import QueueClient, QueueServiceClient, TextBase64DecodePolicy, TextBase64EncodePolicy
+
+from core.settings import Settings, get_settings
+
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
+
+
+def azurite_connection_string(host: str = "127.0.0.1", blob: int = 10000, queue: int = 10001, table: int = 10002) -> str:
+    """The connection string of an Azurite instance on ``host`` with the given ports."""
+    return (
+        f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+        f"BlobEndpoint=http://{host}:{blob}/{AZURITE_ACCOUNT};"
+        f"QueueEndpoint=http://{host}:{queue}/{AZURITE_ACCOUNT};"
+        f"TableEndpoint=http://{host}:{table}/{AZURITE_ACCOUNT};"
+    )
+
+
+def _connection_string(settings: Settings) -> str | None:
+    value = settings.storage_connection_string
+    if value and value.strip().rstrip(";") == DEVELOPMENT_STORAGE:
+        return azurite_connection_string()
+    return value
+
+
+@lru_cache(maxsize=1)
+def _credential() -> Any:
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential(managed_identity_client_id=get_settings().storage_client_id)
+
+
+def _account_url(service: str) -> str:
+    return f"https://{get_settings().storage_account_name}.{service}.core.windows.net"
+
+
+@lru_cache(maxsize=1)
+def table_service() -> TableServiceClient:
+    connection = _connection_string(get_settings())
+    if connection:
+        return TableServiceClient.from_connection_string(connection)
+    return TableServiceClient(endpoint=_account_url("table"), credential=_credential())
+
+
+@lru_cache(maxsize=1)
+def blob_service() -> BlobServiceClient:
+    connection = _connection_string(get_settings())
+    if connection:
+        return BlobServiceClient.from_connection_string(connection)
+    return BlobServiceClient(account_url=_account_url("blob"), credential=_credential())
+
+
+@lru_cache(maxsize=1)
+def queue_service() -> QueueServiceClient:
+    connection = _connection_string(get_settings())
+    encoding = {"message_encode_policy": TextBase64EncodePolicy(), "message_decode_policy": TextBase64DecodePolicy()}
+    if connection:
+        return QueueServiceClient.from_connection_string(connection, **encoding)
+    return QueueServiceClient(account_url=_account_url("queue"), credential=_credential(), **encoding)
+
+
+_creation_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> TableClient:
+    """The table ``name``, created if it does not exist yet."""
+    with _creation_lock:
+        try:
+            table_service().create_table(name)
+        except ResourceExistsError:
+            pass
+    return table_service().get_table_client(name)
+
+
+@lru_cache(maxsize=None)
+def container(name: str) -> ContainerClient:
+    """The blob container ``name``, created if it does not exist yet."""
+    client = blob_service().get_container_client(name)
+    with _creation_lock:
+        try:
+            client.create_container()
+        except ResourceExistsError:
+            pass
+    return client
+
+
+@lru_cache(maxsize=None)
+def queue(name: str) -> QueueClient:
+    """The queue ``name`` (base64 messages, as the Functions host expects), created if missing."""
+    client = queue_service().get_queue_client(name)
+    with _creation_lock:
+        try:
+            client.create_queue()
+        except ResourceExistsError:
+            pass
+    return client
+
+
+def reset_clients() -> None:
+    """Forget every cached client (after the settings changed, e.g. in tests)."""
+    for cached in (table_service, blob_service, queue_service, table, container, queue, _credential):
+        cached.cache_clear()

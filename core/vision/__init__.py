@@ -1,0 +1,1 @@
+"""Face analysis models: detection, landmarks, features, and their file formats."""

@@ -1,0 +1,69 @@
+"""Shared fixtures: a real Azurite and a real dev host for the whole session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from servers import ROOT, Azurite, DevHost, FaceClient
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"test photos are expected at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    server = Azurite(tmp_path_factory.mktemp("azurite")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def storage(azurite: Azurite) -> Iterator[str]:
+    """Point this process's storage clients at the session's Azurite."""
+    from core.settings import get_settings
+    from core.storage.clients import reset_clients
+
+    previous = os.environ.get("AzureWebJobsStorage")
+    os.environ["AzureWebJobsStorage"] = azurite.connection_string
+    get_settings.cache_clear()
+    reset_clients()
+    yield azurite.connection_string
+    if previous is None:
+        os.environ.pop("AzureWebJobsStorage", None)
+    else:
+        os.environ["AzureWebJobsStorage"] = previous
+    get_settings.cache_clear()
+    reset_clients()
+
+
+@pytest.fixture(scope="session")
+def devhost(azurite: Azurite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevHost]:
+    host = DevHost(azurite.connection_string, tmp_path_factory.mktemp("devhost") / "devhost.log").start()
+    yield host
+    host.stop()
+
+
+@pytest.fixture()
+def api(devhost: DevHost) -> Iterator[FaceClient]:
+    with FaceClient(devhost.base_url, devhost.key) as client:
+        yield client
+
+
+@pytest.fixture()
+def anonymous(devhost: DevHost) -> Iterator[FaceClient]:
+    with FaceClient(devhost.base_url, None) as client:
+        yield client
