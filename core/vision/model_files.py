@@ -58,6 +58,7 @@ def cached_artifact(source: Path, suffix: str, build: Callable[[Path, Path], Non
     os.close(handle)
     try:
         build(source, Path(temporary))
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
