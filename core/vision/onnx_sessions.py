@@ -1,0 +1,24 @@
+"""onnxruntime sessions for the service's networks, with one threading policy.
+
+Every session runs sequentially with ``inter_op_num_threads=1`` and
+``intra_op_num_threads`` from the settings, so a worker's CPU use is decided
+in one place. Callers create their sessions lazily, once per process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import onnxruntime
+
+from core.settings import get_settings
+
+
+def create_session(model: Path) -> onnxruntime.InferenceSession:
+    """A CPU inference session for the ONNX file ``model``."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = get_settings().inference_threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
