@@ -3,8 +3,28 @@
 import azure.functions as func
 
 from functions import fallback
+from functions import (
+    face,
+    face_lists,
+    large_face_lists,
+    large_person_group_persons,
+    large_person_groups,
+    person_group_persons,
+    person_groups,
+    training,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (fallback.blueprint,):
+for blueprint in (
+    fallback.blueprint,
+    person_groups.blueprint,
+    person_group_persons.blueprint,
+    large_person_groups.blueprint,
+    large_person_group_persons.blueprint,
+    face_lists.blueprint,
+    large_face_lists.blueprint,
+    training.blueprint,
+    face.blueprint,
+):
     app.register_functions(blueprint)

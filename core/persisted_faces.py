@@ -1,0 +1,87 @@
+"""Persisted faces of persons (PersonGroup, LargePersonGroup) and of face lists (FaceList, LargeFaceList).
+
+Adding a face detects the faces of the image, keeps exactly one (the only one,
+or the one in ``targetFace``), computes its feature with the collection's
+recognition model and stores the feature, the rectangle and userData; the
+image itself is never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.collection_fields import Paging, detection_model, face_changes, face_user_data, is_server_id
+from core.collection_kinds import CollectionKind, invalid_persisted_face_id, persisted_face_not_found
+from core.collection_lookup import ensure_not_training, require_collection, require_person
+from core.face_analysis import analyze_image
+from core.images import decode_image
+from core.storage import face_members
+from core.storage.face_collections import CollectionRecord
+from core.storage.face_members import FaceRecord, NewFace
+from core.target_face import check_target_in_image, parse_target_face, single_face
+from core.trained_index import feature_to_bytes
+from core.url_images import fetch_image
+
+
+def _owner(kind: CollectionKind, collection_id: str, person_id: str | None) -> tuple[CollectionRecord, str | None]:
+    """The collection, and the normalised personId (None for a face list); 404 when either is missing."""
+    collection = require_collection(kind, collection_id)
+    if person_id is None:
+        return collection, None
+    return collection, require_person(kind, collection_id, person_id).person_id
+
+
+def _face_id(persisted_face_id: str) -> str:
+    if not is_server_id(persisted_face_id):
+        raise invalid_persisted_face_id()
+    return persisted_face_id.lower()
+
+
+def add_face(kind: CollectionKind, collection_id: str, person_id: str | None, image: bytes | str,
+             user_data: str | None, target_face: str | None, detection: str | None) -> str:
+    """Detect the one face in ``image`` (bytes or URL) and persist it; returns its persistedFaceId."""
+    user_data = face_user_data(user_data)
+    target = parse_target_face(target_face)
+    model = detection_model(detection)
+    collection, owner = _owner(kind, collection_id, person_id)
+    ensure_not_training(kind, collection_id)
+    data = fetch_image(image) if isinstance(image, str) else image
+    pixels = decode_image(data)
+    if target is not None:
+        check_target_in_image(target, pixels.shape[1], pixels.shape[0])
+    faces = analyze_image(pixels, model, collection.recognition_model, with_features=True)
+    rectangles = [(found.rectangle.left, found.rectangle.top, found.rectangle.width, found.rectangle.height)
+                  for found in faces]
+    chosen = single_face(list(zip(faces, rectangles)), rectangles, target)
+    new_face = NewFace(user_data, chosen[1], feature_to_bytes(chosen[0].feature), collection.recognition_model)
+    return face_members.add_faces(kind, collection_id, owner, [new_face])[0]
+
+
+def get_face(kind: CollectionKind, collection_id: str, person_id: str | None, persisted_face_id: str) -> FaceRecord:
+    _, owner = _owner(kind, collection_id, person_id)
+    face = face_members.read_face(kind, collection_id, owner, _face_id(persisted_face_id))
+    if face is None:
+        raise persisted_face_not_found()
+    return face
+
+
+def update_face(kind: CollectionKind, collection_id: str, person_id: str | None, persisted_face_id: str,
+                body: dict[str, Any]) -> None:
+    _, owner = _owner(kind, collection_id, person_id)
+    changes = face_changes(body)
+    if not face_members.update_face(kind, collection_id, owner, _face_id(persisted_face_id), changes):
+        raise persisted_face_not_found()
+
+
+def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None, persisted_face_id: str) -> None:
+    _, owner = _owner(kind, collection_id, person_id)
+    face_id = _face_id(persisted_face_id)
+    ensure_not_training(kind, collection_id)
+    if not face_members.delete_face(kind, collection_id, owner, face_id):
+        raise persisted_face_not_found()
+
+
+def list_faces(kind: CollectionKind, collection_id: str, paging: Paging) -> list[FaceRecord]:
+    """A large face list's faces, ascending by persistedFaceId."""
+    require_collection(kind, collection_id)
+    return face_members.list_faces(kind, collection_id, paging.start, paging.top)

@@ -1,0 +1,155 @@
+"""The ``facecollections`` table: one row per collection, and one count row per kind.
+
+PartitionKey is the kind (``persongroup``, ``largepersongroup``, ``facelist``,
+``largefacelist``), RowKey the collection id. The row ``~count`` of each
+partition counts the kind's collections; ``~`` sorts after every valid id, so
+id-range listings never see it. Creating and removing a collection updates the
+count in the same transaction. A collection being deleted keeps its row, marked
+``deleting``, until everything under it is gone, so an interrupted delete can
+be finished by trying again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableClient, UpdateMode
+
+from core.collection_kinds import CollectionKind
+from core.storage.clients import table
+from core.storage.conditional import (
+    MemberWriteFailed,
+    etag_of,
+    guarded_delete,
+    guarded_replace,
+    retry_on_conflict,
+    submit_guarded,
+)
+from core.storage.resources import COLLECTIONS_TABLE
+
+COUNT_KEY = "~count"
+
+
+@dataclass(frozen=True)
+class CollectionRecord:
+    """A stored collection."""
+
+    kind: str
+    collection_id: str
+    name: str
+    user_data: str | None
+    recognition_model: str
+    created: str
+    deleting: bool = False
+
+
+def _table() -> TableClient:
+    return table(COLLECTIONS_TABLE)
+
+
+def _record(entity: Any) -> CollectionRecord:
+    return CollectionRecord(
+        kind=entity["PartitionKey"],
+        collection_id=entity["RowKey"],
+        name=entity["name"],
+        user_data=entity.get("userData"),
+        recognition_model=entity["recognitionModel"],
+        created=entity["createdDateTime"],
+        deleting=bool(entity.get("deleting", False)),
+    )
+
+
+def _entity(record: CollectionRecord) -> dict[str, Any]:
+    entity: dict[str, Any] = {
+        "PartitionKey": record.kind,
+        "RowKey": record.collection_id,
+        "name": record.name,
+        "recognitionModel": record.recognition_model,
+        "createdDateTime": record.created,
+        "deleting": record.deleting,
+    }
+    if record.user_data is not None:
+        entity["userData"] = record.user_data
+    return entity
+
+
+def read_collection(kind: str, collection_id: str) -> CollectionRecord | None:
+    """The stored row, including one marked ``deleting``; None when there is none."""
+    try:
+        return _record(_table().get_entity(kind, collection_id))
+    except ResourceNotFoundError:
+        return None
+
+
+def _count_row(kind: str) -> tuple[int, str | None]:
+    try:
+        entity = _table().get_entity(kind, COUNT_KEY)
+    except ResourceNotFoundError:
+        return 0, None
+    return int(entity["count"]), etag_of(entity)
+
+
+def _count_entity(kind: str, count: int) -> dict[str, Any]:
+    return {"PartitionKey": kind, "RowKey": COUNT_KEY, "count": count}
+
+
+def insert_collection(kind: CollectionKind, record: CollectionRecord) -> None:
+    """Store a new collection, counting it against the kind's limit (one transaction)."""
+
+    def attempt() -> None:
+        count, etag = _count_row(kind.name)
+        if count >= kind.collection_limit:
+            raise kind.collection_quota_exceeded()
+        try:
+            submit_guarded(_table(), [guarded_replace(_count_entity(kind.name, count + 1), etag),
+                                      ("create", _entity(record))])
+        except MemberWriteFailed as failure:
+            if failure.status == 409:
+                raise kind.exists() from None
+            raise
+
+    retry_on_conflict(attempt)
+
+
+def update_collection(kind: str, collection_id: str, changes: dict[str, Any]) -> bool:
+    """Merge ``changes`` (``name``, ``userData``) into the row; False when it does not exist."""
+    if not changes:
+        return read_collection(kind, collection_id) is not None
+    try:
+        _table().update_entity({"PartitionKey": kind, "RowKey": collection_id, **changes}, mode=UpdateMode.MERGE)
+    except ResourceNotFoundError:
+        return False
+    return True
+
+
+def mark_deleting(kind: str, collection_id: str) -> None:
+    _table().update_entity({"PartitionKey": kind, "RowKey": collection_id, "deleting": True}, mode=UpdateMode.MERGE)
+
+
+def remove_collection(kind: CollectionKind, collection_id: str) -> None:
+    """Delete the row and uncount it (one transaction); nothing happens when it is already gone."""
+
+    def attempt() -> None:
+        try:
+            row = _table().get_entity(kind.name, collection_id)
+        except ResourceNotFoundError:
+            return
+        count, etag = _count_row(kind.name)
+        submit_guarded(_table(), [guarded_replace(_count_entity(kind.name, max(count - 1, 0)), etag),
+                                  guarded_delete(_entity(_record(row)), etag_of(row))])
+
+    retry_on_conflict(attempt)
+
+
+def list_collections(kind: str, start: str | None, top: int | None) -> list[CollectionRecord]:
+    """Live collections of ``kind`` with ids after ``start``, ascending, at most ``top``."""
+    query = "PartitionKey eq @kind and RowKey gt @start and RowKey lt @end and deleting eq false"
+    parameters = {"kind": kind, "start": start or "", "end": COUNT_KEY}
+    found: list[CollectionRecord] = []
+    for entity in _table().query_entities(query, parameters=parameters, results_per_page=min(top or 1000, 1000)):
+        found.append(_record(entity))
+        if top is not None and len(found) >= top:
+            break
+    return found

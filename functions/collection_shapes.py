@@ -1,0 +1,44 @@
+"""Azure Face v1.0 response bodies for collections, persons, persisted faces and training status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.collection_kinds import CollectionKind
+from core.collections import CollectionDetails
+from core.storage.face_collections import CollectionRecord
+from core.storage.face_members import FaceRecord, PersonRecord
+from core.storage.face_training import TrainingRecord
+
+
+def collection_body(kind: CollectionKind, record: CollectionRecord, with_model: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {kind.id_field: record.collection_id, "name": record.name, "userData": record.user_data}
+    if with_model:
+        body["recognitionModel"] = record.recognition_model
+    return body
+
+
+def collection_details_body(kind: CollectionKind, details: CollectionDetails, with_model: bool) -> dict[str, Any]:
+    body = collection_body(kind, details.record, with_model)
+    if details.faces is not None:
+        body["persistedFaces"] = [face_body(face) for face in details.faces]
+    return body
+
+
+def person_body(person: PersonRecord) -> dict[str, Any]:
+    return {"personId": person.person_id, "name": person.name, "userData": person.user_data,
+            "persistedFaceIds": list(person.persisted_face_ids)}
+
+
+def face_body(face: FaceRecord) -> dict[str, Any]:
+    return {"persistedFaceId": face.persisted_face_id, "userData": face.user_data}
+
+
+def training_body(record: TrainingRecord) -> dict[str, Any]:
+    return {
+        "status": record.status,
+        "createdDateTime": record.created,
+        "lastActionDateTime": record.last_action,
+        "lastSuccessfulTrainingDateTime": record.last_successful_training,
+        "message": record.message,
+    }

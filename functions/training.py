@@ -1,0 +1,14 @@
+"""The queue-triggered training function: runs one job from ``face-training``."""
+
+import azure.functions as func
+
+from core.storage.resources import TRAINING_QUEUE
+from core.training import run_training_job
+
+blueprint = func.Blueprint()
+
+
+@blueprint.function_name(name="Collection_TrainingJob")
+@blueprint.queue_trigger(arg_name="msg", queue_name=TRAINING_QUEUE, connection="AzureWebJobsStorage")
+def training_job(msg: func.QueueMessage) -> None:
+    run_training_job(msg.get_body(), msg.dequeue_count or 1)

@@ -1,0 +1,217 @@
+"""Collections in Table and Blob Storage (Azurite): concurrent face writes, converging deletes,
+the training job and the cached index loader, called in-process."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from core import limits
+from core.collection_kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
+from core.collections import create_collection, delete_collection, get_collection
+from core.errors import FaceError
+from core.storage import face_collections, face_members
+from core.storage.clients import container
+from core.storage.face_members import NewFace
+from core.storage.face_training import (
+    FAILED,
+    NOT_STARTED,
+    RUNNING,
+    SUCCEEDED,
+    TrainingRecord,
+    read_training,
+    write_training,
+)
+from core.storage.index_blobs import index_prefix, load_index
+from core.storage.resources import INDEX_CONTAINER
+from core.storage.training_queue import TrainingJob
+from core.training import run_training_job
+from core.trained_index import feature_to_bytes
+
+pytestmark = pytest.mark.usefixtures("storage")
+
+rng = np.random.default_rng(7)
+
+
+def new_id() -> str:
+    return "t-" + uuid.uuid4().hex[:12]
+
+
+def synthetic_face(feature: bytes | None = None) -> NewFace:
+    vector = rng.standard_normal(128).astype(np.float32)
+    return NewFace(None, (10, 20, 100, 100), feature or feature_to_bytes(vector), "recognition_01")
+
+
+def blobs_of(kind: str, collection_id: str) -> list[str]:
+    return [blob.name for blob in container(INDEX_CONTAINER).list_blobs(name_starts_with=index_prefix(kind,
+                                                                                                       collection_id))]
+
+
+def queue_training(kind: str, collection_id: str) -> TrainingJob:
+    """Record a requested training the way the HTTP side does, without queueing it."""
+    job = TrainingJob(kind, collection_id, str(uuid.uuid4()))
+    current = read_training(kind, collection_id)
+    base = current or TrainingRecord(kind, collection_id, NOT_STARTED, job.training_id, "2024-01-01T00:00:00.000Z")
+    write_training(base.with_changes(status=NOT_STARTED, training_id=job.training_id,
+                                     last_action="2024-01-01T00:00:00.000Z"))
+    return job
+
+
+def test_parallel_adds_to_one_person_never_pass_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FACES_PER_PERSON", 10)
+    group = new_id()
+    create_collection(LARGE_PERSON_GROUP, group, {"name": "parallel"})
+    person = face_members.create_person(LARGE_PERSON_GROUP, group, "p", None)
+
+    def add(_: int) -> str | FaceError:
+        try:
+            return face_members.add_faces(LARGE_PERSON_GROUP, group, person, [synthetic_face()])[0]
+        except FaceError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = list(pool.map(add, range(30)))
+    added = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    failures = [outcome for outcome in outcomes if isinstance(outcome, FaceError)]
+    assert {(error.status, error.code) for error in failures} <= {(403, "QuotaExceeded"),
+                                                                  (409, "ConcurrentOperationConflict")}
+    assert 1 <= len(added) <= 10
+    stored = face_members.read_person(LARGE_PERSON_GROUP, group, person)
+    assert stored is not None and sorted(stored.persisted_face_ids) == sorted(added)
+    rows = face_members.training_faces(LARGE_PERSON_GROUP, group)
+    assert sorted(face_id for _, face_id, _ in rows) == sorted(added)
+
+
+def test_parallel_adds_to_different_persons_all_succeed() -> None:
+    group = new_id()
+    create_collection(PERSON_GROUP, group, {"name": "two persons"})
+    persons = [face_members.create_person(PERSON_GROUP, group, name, None) for name in ("a", "b")]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        added = list(pool.map(lambda n: face_members.add_faces(PERSON_GROUP, group, persons[n % 2],
+                                                               [synthetic_face()])[0], range(8)))
+    assert len(set(added)) == 8
+    counts = [len(face_members.read_person(PERSON_GROUP, group, person).persisted_face_ids) for person in persons]
+    assert counts == [4, 4]
+
+
+def test_face_list_count_and_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_FACES_PER_FACE_LIST", 3)
+    face_list = new_id()
+    create_collection(FACE_LIST, face_list, {"name": "small"})
+    first = face_members.add_faces(FACE_LIST, face_list, None, [synthetic_face(), synthetic_face()])
+    with pytest.raises(FaceError) as caught:
+        face_members.add_faces(FACE_LIST, face_list, None, [synthetic_face(), synthetic_face()])
+    assert (caught.value.status, caught.value.message) == (403, "Persisted face number reached limit.")
+    assert face_members.delete_face(FACE_LIST, face_list, None, first[0])
+    assert not face_members.delete_face(FACE_LIST, face_list, None, first[0])
+    face_members.add_faces(FACE_LIST, face_list, None, [synthetic_face(), synthetic_face()])
+    assert len(get_collection(FACE_LIST, face_list).faces) == 3
+
+
+def test_collection_count_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    existing = len(face_collections.list_collections(LARGE_FACE_LIST.name, None, None))
+    monkeypatch.setattr(limits, "MAX_LARGE_FACE_LISTS", existing + 1)
+    create_collection(LARGE_FACE_LIST, new_id(), {"name": "last one"})
+    with pytest.raises(FaceError) as caught:
+        create_collection(LARGE_FACE_LIST, new_id(), {"name": "one too many"})
+    assert (caught.value.status, caught.value.message) == (403, "Large Face List number reached limit.")
+
+
+def test_interrupted_delete_converges() -> None:
+    group = new_id()
+    create_collection(PERSON_GROUP, group, {"name": "doomed"})
+    person = face_members.create_person(PERSON_GROUP, group, "p", None)
+    face_members.add_faces(PERSON_GROUP, group, person, [synthetic_face() for _ in range(3)])
+    run_training_job(queue_training(PERSON_GROUP.name, group).to_json().encode(), 1)
+    assert blobs_of(PERSON_GROUP.name, group)
+
+    face_collections.mark_deleting(PERSON_GROUP.name, group)
+    with pytest.raises(FaceError) as caught:
+        get_collection(PERSON_GROUP, group)
+    assert caught.value.code == "PersonGroupNotFound"
+    listed = face_collections.list_collections(PERSON_GROUP.name, None, None)
+    assert group not in [record.collection_id for record in listed]
+
+    delete_collection(PERSON_GROUP, group)
+    assert face_collections.read_collection(PERSON_GROUP.name, group) is None
+    assert read_training(PERSON_GROUP.name, group) is None
+    assert blobs_of(PERSON_GROUP.name, group) == []
+    assert face_members.training_faces(PERSON_GROUP, group) == []
+    assert face_members.read_person(PERSON_GROUP, group, person) is None
+
+
+def test_recreating_an_interrupted_delete_starts_empty() -> None:
+    face_list = new_id()
+    create_collection(LARGE_FACE_LIST, face_list, {"name": "before"})
+    face_members.add_faces(LARGE_FACE_LIST, face_list, None, [synthetic_face()])
+    face_collections.mark_deleting(LARGE_FACE_LIST.name, face_list)
+    create_collection(LARGE_FACE_LIST, face_list, {"name": "after"})
+    assert get_collection(LARGE_FACE_LIST, face_list).record.name == "after"
+    assert face_members.list_faces(LARGE_FACE_LIST, face_list, None, None) == []
+
+
+def test_person_delete_removes_its_faces() -> None:
+    group = new_id()
+    create_collection(LARGE_PERSON_GROUP, group, {"name": "g"})
+    keep, drop = (face_members.create_person(LARGE_PERSON_GROUP, group, name, None) for name in ("keep", "drop"))
+    face_members.add_faces(LARGE_PERSON_GROUP, group, keep, [synthetic_face()])
+    face_members.add_faces(LARGE_PERSON_GROUP, group, drop, [synthetic_face() for _ in range(5)])
+    assert face_members.delete_person(LARGE_PERSON_GROUP, group, drop)
+    assert [person for person, _, _ in face_members.training_faces(LARGE_PERSON_GROUP, group)] == [keep]
+    assert [person.person_id for person in face_members.list_persons(LARGE_PERSON_GROUP, group, None, None)] == [keep]
+
+
+def test_training_job_builds_and_replaces_the_index() -> None:
+    group = new_id()
+    create_collection(LARGE_PERSON_GROUP, group, {"name": "train me"})
+    persons = sorted(face_members.create_person(LARGE_PERSON_GROUP, group, name, None) for name in "abc")
+    for person in persons:
+        face_members.add_faces(LARGE_PERSON_GROUP, group, person, [synthetic_face(), synthetic_face()])
+
+    first = queue_training(LARGE_PERSON_GROUP.name, group)
+    run_training_job(first.to_json().encode(), 1)
+    status = read_training(LARGE_PERSON_GROUP.name, group)
+    assert status.status == SUCCEEDED and status.last_successful_training == status.last_action
+    index = load_index(LARGE_PERSON_GROUP.name, group)
+    assert index is not None and len(index) == 6 and index.person_count == 3
+    assert [index.person_id(position) for position in range(3)] == persons
+    assert load_index(LARGE_PERSON_GROUP.name, group) is index
+
+    run_training_job(first.to_json().encode(), 2)
+    assert read_training(LARGE_PERSON_GROUP.name, group).etag == status.etag
+
+    face_members.add_faces(LARGE_PERSON_GROUP, group, persons[0], [synthetic_face()])
+    second = queue_training(LARGE_PERSON_GROUP.name, group)
+    run_training_job(first.to_json().encode(), 1)
+    assert read_training(LARGE_PERSON_GROUP.name, group).status == NOT_STARTED
+    run_training_job(second.to_json().encode(), 1)
+    retrained = load_index(LARGE_PERSON_GROUP.name, group)
+    assert retrained is not index and len(retrained) == 7 and retrained.version == second.training_id
+    assert blobs_of(LARGE_PERSON_GROUP.name, group) == [f"largepersongroup/{group}/{second.training_id}.npz"]
+
+
+def test_empty_collection_trains_to_an_empty_index() -> None:
+    face_list = new_id()
+    create_collection(LARGE_FACE_LIST, face_list, {"name": "empty"})
+    run_training_job(queue_training(LARGE_FACE_LIST.name, face_list).to_json().encode(), 1)
+    assert read_training(LARGE_FACE_LIST.name, face_list).status == SUCCEEDED
+    assert len(load_index(LARGE_FACE_LIST.name, face_list)) == 0
+
+
+def test_failing_job_records_failure_on_its_last_attempt() -> None:
+    face_list = new_id()
+    create_collection(LARGE_FACE_LIST, face_list, {"name": "corrupt"})
+    face_members.add_faces(LARGE_FACE_LIST, face_list, None, [synthetic_face(b"not a feature")])
+    body = queue_training(LARGE_FACE_LIST.name, face_list).to_json().encode()
+    for attempt in range(1, limits.TRAINING_MAX_DEQUEUE_COUNT):
+        with pytest.raises(ValueError):
+            run_training_job(body, attempt)
+        assert read_training(LARGE_FACE_LIST.name, face_list).status == RUNNING
+    with pytest.raises(ValueError):
+        run_training_job(body, limits.TRAINING_MAX_DEQUEUE_COUNT)
+    status = read_training(LARGE_FACE_LIST.name, face_list)
+    assert status.status == FAILED and "ValueError" in status.message
+    assert load_index(LARGE_FACE_LIST.name, face_list) is None

@@ -1,0 +1,193 @@
+"""URL intake: scheme and address checks, pinned connections, redirects, size cap and timeout."""
+
+from __future__ import annotations
+
+import http.server
+import ipaddress
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from core import limits, url_images
+from core.errors import FaceError
+from core.settings import get_settings
+from core.url_images import fetch_image, is_public_address, parse_target
+
+
+class ImageServer(http.server.BaseHTTPRequestHandler):
+    photo = b""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        routes = {
+            "/photo.jpg": lambda: self.reply(200, self.photo),
+            "/redirect": lambda: self.redirect("/photo.jpg"),
+            "/loop": lambda: self.redirect("/loop"),
+            "/to-loopback": lambda: self.redirect(f"http://127.0.0.1:{self.server.server_address[1]}/photo.jpg"),
+            "/missing": lambda: self.reply(404, b"nope"),
+            "/huge": self.huge,
+            "/slow": self.slow,
+        }
+        routes.get(self.path.split("?")[0], lambda: self.reply(404, b""))()
+
+    def reply(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def huge(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        chunk = b"\xff" * 65536
+        try:
+            for _ in range(limits.MAX_URL_IMAGE_BYTES // len(chunk) + 4):
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+
+    def slow(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(100):
+                self.wfile.write(b"x" * 10)
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(shared_data: Path) -> Iterator[str]:
+    ImageServer.photo = (shared_data / "face_recognition" / "examples" / "obama.jpg").read_bytes()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ImageServer)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture()
+def private_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FACE_ALLOW_PRIVATE_URLS", "true")
+    monkeypatch.setenv("FACE_URL_FETCH_TIMEOUT_SECONDS", "2")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def private_refused(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FACE_ALLOW_PRIVATE_URLS", "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def fetch_error(url: str) -> FaceError:
+    with pytest.raises(FaceError) as caught:
+        fetch_image(url)
+    return caught.value
+
+
+@pytest.mark.parametrize("text", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                                  "168.63.129.16", "100.100.100.200", "100.64.0.1", "0.0.0.0", "224.0.0.1",
+                                  "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1", "fd00:ec2::254",
+                                  "::ffff:127.0.0.1", "::ffff:10.0.0.1", "ff02::1", "::"])
+def test_non_public_addresses(text: str) -> None:
+    assert not is_public_address(ipaddress.ip_address(text))
+
+
+@pytest.mark.parametrize("text", ["8.8.8.8", "20.42.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"])
+def test_public_addresses(text: str) -> None:
+    assert is_public_address(ipaddress.ip_address(text))
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/a.jpg", "file:///etc/passwd", "gopher://x", "http://",
+                                 "not a url", "http://example.com:99999/"])
+def test_only_http_urls(url: str) -> None:
+    with pytest.raises(FaceError) as caught:
+        parse_target(url)
+    assert (caught.value.code, caught.value.message) == ("InvalidURL", "Invalid image URL.")
+
+
+def test_default_ports() -> None:
+    assert parse_target("https://example.com/a?b=1").port == 443
+    assert parse_target("http://example.com").path == "/"
+    assert parse_target("http://example.com/a?b=1").path == "/a?b=1"
+
+
+def test_fetches_and_follows_redirects(server: str, private_allowed: None) -> None:
+    assert fetch_image(server + "/photo.jpg") == ImageServer.photo
+    assert fetch_image(server + "/redirect") == ImageServer.photo
+
+
+def test_redirect_limit(server: str, private_allowed: None) -> None:
+    assert fetch_error(server + "/loop").code == "InvalidURL"
+
+
+def test_download_failure(server: str, private_allowed: None) -> None:
+    error = fetch_error(server + "/missing")
+    assert error.message == "Failed to download from target server. Remote server error returned."
+
+
+def test_streaming_size_cap(server: str, private_allowed: None) -> None:
+    error = fetch_error(server + "/huge")
+    assert (error.code, error.message) == ("InvalidImageSize", "Image size is too big.")
+
+
+def test_deadline(server: str, private_allowed: None) -> None:
+    started = time.monotonic()
+    assert fetch_error(server + "/slow").code == "InvalidURL"
+    assert time.monotonic() - started < 5
+
+
+def test_loopback_refused(server: str, private_refused: None) -> None:
+    assert fetch_error(server + "/photo.jpg").message == "Invalid image URL."
+    assert fetch_error("http://localhost/").message == "Invalid image URL."
+    assert fetch_error("http://169.254.169.254/latest/meta-data").message == "Invalid image URL."
+
+
+def test_every_resolved_address_is_checked(monkeypatch: pytest.MonkeyPatch, private_refused: None) -> None:
+    answers = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80)),
+               (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))]
+    monkeypatch.setattr(url_images.socket, "getaddrinfo", lambda *args, **kwargs: answers)
+    assert fetch_error("http://rebinding.example/").message == "Invalid image URL."
+
+
+def test_redirect_to_private_address_refused(server: str, monkeypatch: pytest.MonkeyPatch,
+                                             private_refused: None) -> None:
+    """A public host redirecting to a private one is refused at the redirect."""
+    port = int(server.rsplit(":", 1)[1])
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host: str, *rest: object, **kwargs: object) -> list:
+        return public if host == "public.example" else real_getaddrinfo(host, *rest, **kwargs)
+
+    monkeypatch.setattr(url_images.socket, "getaddrinfo", resolve)
+    connected: list[tuple[str, int]] = []
+    real_connect = socket.create_connection
+
+    def pinned(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        connected.append(address)
+        return real_connect(("127.0.0.1", port), *args, **kwargs)
+
+    monkeypatch.setattr(url_images.socket, "create_connection", pinned)
+    error = fetch_error(f"http://public.example:{port}/to-loopback")
+    assert connected == [("93.184.216.34", port)]
+    assert (error.code, error.message) == ("InvalidURL", "Invalid image URL.")
