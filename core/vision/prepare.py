@@ -1,0 +1,29 @@
+"""``python -m core.vision.prepare``: build every derived model artefact into the cache now.
+
+dlib's networks are converted to ONNX and its shape predictors parsed into
+numpy once, into ``FACE_MODEL_CACHE_DIR``. Packaging runs this so a deployed
+app's cold start converts nothing; running it again is cheap (cache hits).
+"""
+
+from __future__ import annotations
+
+import time
+
+from core.settings import get_settings
+from core.vision.mmod_network import get_mmod_network
+from core.vision.recognition import get_face_recognizer
+from core.vision.shape_predictor import load_shape_predictor
+
+
+def prepare_models() -> None:
+    """Load each model once, which builds whatever the cache lacks."""
+    get_face_recognizer()
+    get_mmod_network()
+    load_shape_predictor(5)
+    load_shape_predictor(68)
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    prepare_models()
+    print(f"models ready in {get_settings().model_cache_dir} ({time.perf_counter() - started:.1f} s)")
