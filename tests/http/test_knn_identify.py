@@ -1,0 +1,66 @@
+"""face_recognition's knn example over HTTP: enrol the train/ people in a PersonGroup, identify test/.
+
+Each training photo shows its person as the largest face, which is enrolled
+with ``targetFace`` (as a client does when an image holds other faces).
+
+Every face in test/ belongs to one of the five enrolled people; each photo must
+be named with exactly the people it shows, and no face may be given to someone
+else (a face with no candidate would be an unknown person, and none is expected).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+KNN = Path("face_recognition") / "examples" / "knn_examples"
+EXPECTED = {
+    "alex_lacamoire1.jpg": {"alex_lacamoire"},
+    "johnsnow_test1.jpg": {"kit_harington"},
+    "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
+    "obama1.jpg": {"obama"},
+    "obama_and_biden.jpg": {"obama", "biden"},
+}
+OCTET = {"Content-Type": "application/octet-stream"}
+
+
+def _train(api, group_id: str) -> None:
+    assert api.post(f"/persongroups/{group_id}/train").status_code == 202
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = api.get(f"/persongroups/{group_id}/training").json()["status"]
+        if status == "succeeded":
+            return
+        assert status in ("notstarted", "running"), status
+        time.sleep(0.5)
+    pytest.fail("training did not finish")
+
+
+@pytest.mark.slow
+def test_knn_examples_are_identified(api, shared_data):
+    group_id = "knn-" + uuid.uuid4().hex[:12]
+    assert api.put(f"/persongroups/{group_id}", json={"name": "knn examples"}).status_code == 200
+    names = {}
+    for person_dir in sorted((shared_data / KNN / "train").iterdir()):
+        person_id = api.post(f"/persongroups/{group_id}/persons", json={"name": person_dir.name}).json()["personId"]
+        names[person_id] = person_dir.name
+        for image in sorted(person_dir.iterdir()):
+            largest = api.post("/detect?returnFaceId=false", data=image.read_bytes(), headers=OCTET).json()[0]
+            target = ",".join(str(largest["faceRectangle"][side]) for side in ("left", "top", "width", "height"))
+            added = api.post(f"/persongroups/{group_id}/persons/{person_id}/persistedfaces?targetFace={target}",
+                             data=image.read_bytes(), headers=OCTET)
+            assert added.status_code == 200, (image.name, added.text)
+    _train(api, group_id)
+    try:
+        for image, expected in EXPECTED.items():
+            faces = api.post("/detect", data=(shared_data / KNN / "test" / image).read_bytes(), headers=OCTET).json()
+            assert len(faces) >= len(expected), image
+            results = api.post("/identify", json={"faceIds": [face["faceId"] for face in faces][:10],
+                                                  "personGroupId": group_id}).json()
+            identified = [names[result["candidates"][0]["personId"]] for result in results if result["candidates"]]
+            assert sorted(identified) == sorted(expected), image
+    finally:
+        api.delete(f"/persongroups/{group_id}")
