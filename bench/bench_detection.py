@@ -1,0 +1,81 @@
+"""Detection speed per image size for every detectionModel, against dlib's detectors.
+
+One photo with six faces (facenet_pytorch/data/multiface.jpg) is resized to
+640x480, 1280x720 and 1920x1080; every detector runs on each size after a
+warm-up call and the median of ``REPEATS`` calls is reported, as wall time and
+as this process's CPU time (which the other loads of a shared machine disturb
+less). dlib's HOG detector (upsample 0) runs at every size, dlib's CNN detector
+(upsample 0) at 640x480 only because it takes seconds. Everything is
+single-threaded (FACE_INFERENCE_THREADS unset means 1).
+
+    python bench/bench_detection.py
+"""
+
+from __future__ import annotations
+
+import os
+
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import dlib  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.vision.model_files import dlib_model_path  # noqa: E402
+from core.vision.registry import DETECTION_MODELS, get_detection_model  # noqa: E402
+
+PHOTO = ROOT.parent / "shared" / "data" / "facenet_pytorch" / "data" / "multiface.jpg"
+SIZES = ((640, 480), (1280, 720), (1920, 1080))
+REPEATS = 5
+DLIB_CNN_SIZES = ((640, 480),)
+
+
+def timed(run: Callable[[], object], repeats: int) -> tuple[float, float, object]:
+    """Median wall and CPU milliseconds of ``repeats`` calls after one warm-up, and the last result."""
+    result = run()
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return 1000 * statistics.median(walls), 1000 * statistics.median(cpus), result
+
+
+def main() -> None:
+    source = Image.open(PHOTO).convert("RGB")
+    hog = dlib.get_frontal_face_detector()
+    cnn = dlib.cnn_face_detection_model_v1(str(dlib_model_path("mmod_human_face_detector.dat")))
+    print(f"{PHOTO.name} resized; median of {REPEATS} runs; wall ms / CPU ms; faces found")
+    for width, height in SIZES:
+        image = np.asarray(source.resize((width, height), Image.BILINEAR))
+        rows: list[tuple[str, float, float, int]] = []
+        for name in DETECTION_MODELS:
+            detector = get_detection_model(name)
+            wall, cpu, faces = timed(lambda: detector.detect(image), REPEATS)
+            rows.append((name, wall, cpu, len(faces)))  # type: ignore[arg-type]
+        wall, cpu, faces = timed(lambda: hog(image, 0), REPEATS)
+        rows.append(("dlib HOG (upsample 0)", wall, cpu, len(faces)))  # type: ignore[arg-type]
+        if (width, height) in DLIB_CNN_SIZES:
+            wall, cpu, faces = timed(lambda: cnn(image, 0), 1)
+            rows.append(("dlib CNN (upsample 0, 1 run)", wall, cpu, len(faces)))  # type: ignore[arg-type]
+        default_cpu = rows[0][2]
+        hog_cpu = next(cpu for label, _, cpu, _ in rows if label.startswith("dlib HOG"))
+        print(f"\n{width}x{height}")
+        for label, wall, cpu, count in rows:
+            print(f"  {label:30s} {wall:8.1f} / {cpu:8.1f} ms  faces {count:2d}"
+                  f"  x{cpu / default_cpu:6.2f} of detection_01  x{cpu / hog_cpu:6.2f} of dlib HOG")
+
+
+if __name__ == "__main__":
+    main()

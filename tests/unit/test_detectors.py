@@ -1,0 +1,77 @@
+"""Detector families: Azure rectangles, ranking, limits, and small faces in large images."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from bench.eval_detection_recall import pasted_face
+from core.limits import MAX_FACES_PER_IMAGE
+from core.vision.box_calibration import IDENTITY
+from core.vision.detectors import (
+    DlibCnnFaceDetector,
+    FaceRectangle,
+    azure_min_face_size,
+    face_rectangle,
+    ranked_faces,
+)
+from core.vision.registry import DEFAULT_DETECTION_MODEL, get_detection_model
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
+
+
+def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    width, height = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731
+    return width * height / (area(a) + area(b) - width * height)
+
+
+def test_a_40_pixel_face_in_a_1080p_photo_is_found_by_the_default_model() -> None:
+    """A real face resized to 40 pixels and pasted into a 1920x1080 photo without people."""
+    image, expected = pasted_face(40, (1300, 500))
+    faces = get_detection_model(DEFAULT_DETECTION_MODEL).detect(image)
+    assert len(faces) == 1
+    assert iou(faces[0].dlib_box, expected) > 0.6
+    rectangle = faces[0].rectangle
+    assert 30 <= rectangle.width <= 50 and 30 <= rectangle.height <= 50
+
+
+def test_rectangles_are_clipped_whole_pixels_and_round_trip() -> None:
+    assert face_rectangle((-5.4, 10.6, 40.2, 60.0), 100, 50) == FaceRectangle(0, 11, 41, 39)
+    assert face_rectangle((120.0, 10.0, 140.0, 30.0), 100, 50) is None
+    assert FaceRectangle(10, 20, 30, 40).to_dlib_box() == (10, 20, 39, 59)
+    assert face_rectangle(FaceRectangle(10, 20, 30, 40).to_dlib_box(), 100, 100) == FaceRectangle(10, 20, 30, 40)
+
+
+def test_faces_come_largest_first_and_at_most_100() -> None:
+    image = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    boxes = [((x % 20 * 45.0, x // 20 * 45.0, x % 20 * 45.0 + 10 + x % 7, x // 20 * 45.0 + 10), 0.9) for x in range(150)]
+    faces = ranked_faces(boxes, IDENTITY, image)
+    areas = [face.rectangle.width * face.rectangle.height for face in faces]
+    assert len(faces) == MAX_FACES_PER_IMAGE and areas == sorted(areas, reverse=True)
+
+
+def test_larger_images_need_proportionally_larger_faces() -> None:
+    assert azure_min_face_size(1920, 1080) == azure_min_face_size(640, 480) == 36
+    assert azure_min_face_size(1080, 1920) == 36
+    assert azure_min_face_size(3840, 2160) == 72
+
+
+def test_dlib_cnn_family_reports_dlibs_boxes(shared_data: Path) -> None:
+    name = "dlib_faces/2008_001322.jpg"
+    expected = json.loads(FIXTURE.read_text())["images"][name]["cnn"]["0"]
+    image = np.asarray(Image.open(shared_data / name).convert("RGB"))
+    faces = DlibCnnFaceDetector().detect(image)
+    assert sorted(face.dlib_box for face in faces) == sorted(tuple(map(float, face["box"])) for face in expected)
+
+
+def test_tiny_images_have_no_faces() -> None:
+    for size in ((1, 1), (5, 7), (7, 7), (20, 30)):
+        image = np.full(size + (3,), 128, dtype=np.uint8)
+        for name in ("detection_01", "detection_02", "detection_03"):
+            assert get_detection_model(name).detect(image) == []

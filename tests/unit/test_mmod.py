@@ -1,0 +1,107 @@
+"""dlib's CNN face detection pipeline on onnxruntime against dlib's recorded detections."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.vision.dlib_dnn import BoxOverlap
+from core.vision.mmod import (
+    MmodDetector,
+    boxes_overlap,
+    pyramid_level_sizes,
+    pyramid_up,
+    rect_down,
+    tiled_pyramid_layout,
+)
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
+MAX_PIXELS = {0: 700_000, 1: 200_000}
+
+
+@cache
+def recorded() -> dict:
+    return json.loads(FIXTURE.read_text())["images"]
+
+
+def iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0]) + 1
+    height = min(a[3], b[3]) - max(a[1], b[1]) + 1
+    if width <= 0 or height <= 0:
+        return 0.0
+    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
+    return width * height / (area(a) + area(b) - width * height)
+
+
+def cases() -> list[tuple[str, int]]:
+    """Recorded photos small enough to keep this file fast, at upsample 0 and 1."""
+    return [
+        (name, upsample)
+        for name, entry in sorted(recorded().items())
+        for upsample in (0, 1)
+        if str(upsample) in entry["cnn"] and entry["width"] * entry["height"] <= MAX_PIXELS[upsample]
+    ]
+
+
+@pytest.mark.parametrize("name, upsample", cases(), ids=[f"{n}@{u}" for n, u in cases()])
+def test_detections_are_dlibs(shared_data: Path, name: str, upsample: int) -> None:
+    image = np.asarray(Image.open(shared_data / name).convert("RGB"))
+    expected = recorded()[name]["cnn"][str(upsample)]
+    found = MmodDetector(upsample).detect(image)
+    assert len(found) == len(expected)
+    for face in expected:
+        best = max(found, key=lambda detection: iou(detection.rect, tuple(face["box"])))
+        assert iou(best.rect, tuple(face["box"])) >= 0.9
+        assert best.score == pytest.approx(face["score"], abs=2e-3)
+
+
+def test_enough_recorded_faces_are_compared() -> None:
+    compared = sum(len(recorded()[name]["cnn"][str(upsample)]) for name, upsample in cases())
+    assert len(cases()) >= 20 and compared >= 50
+
+
+def test_pyramid_levels_shrink_by_five_sixths() -> None:
+    sizes = pyramid_level_sizes(375, 500, 6)
+    assert sizes[:3] == [(375, 500), (312, 416), (260, 346)]
+    assert sizes[-1][0] >= 5 and int(sizes[-1][0] * 5 / 6) < 5
+
+
+def test_tiled_levels_fit_without_overlapping() -> None:
+    rects, rows, columns = tiled_pyramid_layout(375, 500, 6, 10, 11)
+    sizes = pyramid_level_sizes(375, 500, 6)
+    assert rects[0] == (11, 11, 510, 385) and columns == 522
+    for (left, top, right, bottom), (height, width) in zip(rects, sizes):
+        assert (bottom - top + 1, right - left + 1) == (height, width)
+        assert 0 <= left and right < columns and 0 <= top and bottom < rows
+    for index, a in enumerate(rects):
+        for b in rects[index + 1 :]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
+
+
+def test_pyramid_up_matches_dlibs_resampling() -> None:
+    dlib = pytest.importorskip("dlib")
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 256, size=(37, 53, 3), dtype=np.uint8)
+    upsampled = pyramid_up(image)
+    assert upsampled.shape == (75, 108, 3)
+    reference = dlib.resize_image(image, 75, 108)
+    difference = np.abs(upsampled.astype(int) - reference.astype(int))
+    assert difference.max() <= 1 and (difference > 0).mean() < 0.01
+
+
+def test_rect_down_undoes_upsampling_geometry() -> None:
+    assert rect_down((100, 60, 179, 139), 0) == (100, 60, 179, 139)
+    assert rect_down((100, 60, 179, 139), 1) == (49, 29, 88, 69)
+
+
+def test_overlap_test_uses_the_bounding_box_as_union() -> None:
+    nms = BoxOverlap(iou=0.3, covered=1.0)
+    assert boxes_overlap((0, 0, 9, 9), (5, 0, 14, 9), nms)
+    assert not boxes_overlap((0, 0, 9, 9), (8, 8, 17, 17), nms)
+    assert not boxes_overlap((0, 0, 9, 9), (10, 10, 19, 19), nms)
+    assert boxes_overlap((0, 0, 99, 99), (10, 10, 19, 19), BoxOverlap(iou=0.5, covered=0.9))
