@@ -15,11 +15,13 @@ from typing import Any
 from core import limits
 from core.collection_kinds import CollectionKind
 from core.errors import bad_argument, invalid_request_body
+from core.vision.registry import (
+    DEFAULT_DETECTION_MODEL,
+    DEFAULT_RECOGNITION_MODEL,
+    check_detection_model,
+    check_recognition_model,
+)
 
-RECOGNITION_MODELS = ("recognition_01", "recognition_02", "recognition_03", "recognition_04")
-DEFAULT_RECOGNITION_MODEL = "recognition_01"
-DETECTION_MODELS = ("detection_01", "detection_02", "detection_03")
-DEFAULT_DETECTION_MODEL = "detection_01"
 
 _ID = re.compile(limits.COLLECTION_ID_PATTERN)
 
@@ -84,9 +86,9 @@ def recognition_model(body: dict[str, Any]) -> str:
     value = body.get("recognitionModel")
     if value is None:
         return DEFAULT_RECOGNITION_MODEL
-    if not isinstance(value, str) or value.lower() not in RECOGNITION_MODELS:
+    if not isinstance(value, str):
         raise bad_argument("'recognitionModel' is invalid.")
-    return value.lower()
+    return check_recognition_model(value)
 
 
 def metadata_changes(body: dict[str, Any]) -> dict[str, str]:
@@ -114,11 +116,7 @@ def face_changes(body: dict[str, Any]) -> dict[str, str]:
 
 
 def detection_model(value: str | None) -> str:
-    if value is None:
-        return DEFAULT_DETECTION_MODEL
-    if value.lower() not in DETECTION_MODELS:
-        raise bad_argument("'detectionModel' is invalid.")
-    return value.lower()
+    return DEFAULT_DETECTION_MODEL if value is None else check_detection_model(value)
 
 
 def paging(start: str | None, top: str | None) -> Paging:

@@ -1,8 +1,9 @@
 """``python -m core.vision.prepare``: build every derived model artefact into the cache now.
 
-dlib's networks are converted to ONNX and its shape predictors parsed into
-numpy once, into ``FACE_MODEL_CACHE_DIR``. Packaging runs this so a deployed
-app's cold start converts nothing; running it again is cheap (cache hits).
+dlib's networks are converted to ONNX, its shape predictors parsed into numpy
+and MTCNN's graphs rewritten, once, into ``FACE_MODEL_CACHE_DIR``. Packaging
+runs this so a deployed app's cold start converts nothing; running it again is
+cheap (cache hits).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 
 from core.settings import get_settings
 from core.vision.mmod_network import get_mmod_network
+from core.vision.mtcnn import get_mtcnn_networks
 from core.vision.recognition import get_face_recognizer
 from core.vision.shape_predictor import load_shape_predictor
 
@@ -19,6 +21,7 @@ def prepare_models() -> None:
     """Load each model once, which builds whatever the cache lacks."""
     get_face_recognizer()
     get_mmod_network()
+    get_mtcnn_networks()
     load_shape_predictor(5)
     load_shape_predictor(68)
 

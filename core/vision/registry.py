@@ -43,6 +43,7 @@ DETECTION_01_ATTRIBUTES = frozenset(
     )
 )
 DETECTION_03_ATTRIBUTES = frozenset({"mask", "qualityforrecognition"})
+QUALITY_RECOGNITION_MODELS = frozenset({"recognition_03", "recognition_04"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ def detection_model(name: str) -> DetectionModel:
     return model
 
 
+def check_detection_model(name: str) -> str:
+    """The canonical ``detectionModel`` name, or Azure's BadArgument."""
+    detection_model(name)
+    return name.lower()
+
+
 def check_recognition_model(name: str) -> str:
     """The canonical ``recognitionModel`` name, or Azure's BadArgument."""
     if name.lower() not in RECOGNITION_MODELS:
@@ -97,6 +104,9 @@ def check_detection_request(detection: str, recognition: str, with_landmarks: bo
         raise bad_argument(f"'returnFaceAttributes' is not supported by {detection.lower()}.")
     if with_landmarks and not model.returns_landmarks:
         raise bad_argument(f"'returnLandmarks' is not supported by {detection.lower()}.")
+    if "qualityforrecognition" in {name.lower() for name in attributes} \
+            and recognition.lower() not in QUALITY_RECOGNITION_MODELS:
+        raise bad_argument("'qualityForRecognition' is only supported with recognition_03 or recognition_04.")
 
 
 @lru_cache(maxsize=None)
@@ -106,8 +116,7 @@ def _detector(name: str) -> FaceDetector:
 
 def get_detection_model(name: str) -> FaceDetector:
     """The detector serving a ``detectionModel`` name (built once per process)."""
-    detection_model(name)
-    return _detector(name.lower())
+    return _detector(check_detection_model(name))
 
 
 def get_recognition_model(name: str) -> FaceRecognizer:

@@ -69,3 +69,11 @@ def test_what_each_detection_model_may_return() -> None:
         400, "BadArgument", "'returnFaceAttributes' is not supported by detection_03.")
     assert error_of(lambda: check_detection_request("detection_01", "recognition_01", False, ("mask",))) == (
         400, "BadArgument", "'returnFaceAttributes' is not supported by detection_01.")
+
+
+def test_quality_for_recognition_needs_recognition_03_or_04() -> None:
+    check_detection_request("detection_01", "recognition_04", False, ["qualityForRecognition"])
+    check_detection_request("detection_03", "Recognition_03", False, ["qualityforrecognition"])
+    with pytest.raises(FaceError) as refused:
+        check_detection_request("detection_01", "recognition_01", False, ["qualityForRecognition"])
+    assert refused.value.status == 400 and "recognition_03 or recognition_04" in refused.value.message
