@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("azure").setLevel(logging.WARNING)
     sys.path.insert(0, str(ROOT))
     load_local_settings(ROOT / "local.settings.json")
     key = ensure_api_key()
