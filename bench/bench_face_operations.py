@@ -7,6 +7,15 @@ Starts its own Azurite and dev host (as the tests do), then measures over HTTP:
   100,000 and 1,000,000 faces (10 faces per person);
 * Find Similar against a trained LargeFaceList of 1,000,000 faces.
 
+Next to each search, in this process and on the same index, it times two
+brute-force references: the exhaustive float32 evaluation that defines the
+answer (``core.index_search.exhaustive_nearest``: every row evaluated with
+``core.feature_distance``), and the plain float32 matrix product over every
+row with the per-person reduction and top-k (the fastest brute force, not
+reproducible row by row). It checks that the service's answers equal the
+exhaustive evaluation's, candidate for candidate and confidence for
+confidence, and prints the ratios.
+
 The large collections hold synthetic features: each is written straight to
 storage as a collection row, a trained index blob and a succeeded training
 status (what training would leave), so only the query side is measured. The
@@ -39,20 +48,29 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from servers import Azurite, DevHost  # noqa: E402
+
 from core.collection_kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind  # noqa: E402
+from core.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance  # noqa: E402
+from core.index_search import exhaustive_nearest  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.storage.clients import reset_clients  # noqa: E402
-from core.storage.detected_faces import store_detected_faces  # noqa: E402
+from core.storage.detected_faces import load_detected_faces, store_detected_faces  # noqa: E402
 from core.storage.face_collections import CollectionRecord, insert_collection  # noqa: E402
 from core.storage.face_training import SUCCEEDED, TrainingRecord, write_training  # noqa: E402
 from core.storage.index_blobs import index_blob_name, save_index  # noqa: E402
 from core.timestamps import utc_now  # noqa: E402
-from core.trained_index import FEATURE_DIMENSION, TrainedIndex, index_to_bytes  # noqa: E402
-from servers import Azurite, DevHost  # noqa: E402
+from core.trained_index import (  # noqa: E402
+    FEATURE_DIMENSION,
+    TrainedIndex,
+    index_to_bytes,
+    row_to_id,
+)
 
 PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "obama-1080p.jpg"
 FACES_PER_PERSON = 10
 MODEL = "recognition_01"
+REFERENCE_REPEAT = 3
 
 
 def percentiles(samples: list[float]) -> str:
@@ -61,14 +79,47 @@ def percentiles(samples: list[float]) -> str:
     return f"median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   min {ordered[0]:7.1f} ms"
 
 
-def timed(call: Callable[[], requests.Response], repeat: int) -> list[float]:
+def timed(call: Callable[[], Any], repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        response = call()
+        result = call()
         samples.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
+        if isinstance(result, requests.Response):
+            result.raise_for_status()
     return samples
+
+
+def matrix_product_search(index: TrainedIndex, queries: np.ndarray, count: int) -> np.ndarray:
+    """Brute force with one float32 matrix product over every row, per-person minimum and top-k selection."""
+    distances = queries @ index.features.T
+    distances *= -2.0
+    distances += np.einsum("ij,ij->i", index.features, index.features)[np.newaxis, :]
+    distances += np.einsum("ij,ij->i", queries, queries)[:, np.newaxis]
+    if index.person_starts is not None:
+        distances = np.minimum.reduceat(distances, index.person_starts, axis=1)
+    return np.argpartition(distances, count - 1, axis=1)[:, :count]
+
+
+def expected_answer(index: TrainedIndex, queries: np.ndarray, count: int, threshold: float | None) -> list[Any]:
+    """What the service must answer, from the exhaustive evaluation: (id, confidence) pairs per query."""
+    starts = index.person_starts
+    ids = index.face_ids if starts is None else index.person_ids
+    assert ids is not None
+    answers = []
+    for positions, distances in exhaustive_nearest(index, queries, count, starts):
+        confidences = confidence_from_squared_distance(distances).tolist()
+        answers.append([(row_to_id(ids[position]), confidence)
+                        for position, confidence in zip(positions.tolist(), confidences)
+                        if threshold is None or confidence >= threshold])
+    return answers
+
+
+def service_answer(result: Any, holds_persons: bool) -> list[Any]:
+    if holds_persons:
+        return [[(candidate["personId"], candidate["confidence"]) for candidate in item["candidates"]]
+                for item in result]
+    return [[(match["persistedFaceId"], match["confidence"]) for match in result]]
 
 
 def resident_mb(pid: int) -> float:
@@ -93,7 +144,11 @@ def unit_rows(rng: np.random.Generator, count: int) -> np.ndarray:
 
 
 def synthetic_index(rng: np.random.Generator, faces: int, with_persons: bool) -> TrainedIndex:
-    """``faces`` features around ``faces / 10`` person centres (spread 0.15), with random ids."""
+    """``faces`` features around ``faces / 10`` person centres (spread 0.15), with random ids.
+
+    Random ids are distinct with overwhelming probability; the answer check
+    compares ids, so a collision would show as a mismatch, not pass unseen.
+    """
     centres = unit_rows(rng, max(1, faces // FACES_PER_PERSON))
     features = np.repeat(centres, FACES_PER_PERSON, axis=0)[:faces]
     features += 0.15 / np.sqrt(FEATURE_DIMENSION) * rng.standard_normal(features.shape, dtype=np.float32)
@@ -105,7 +160,6 @@ def synthetic_index(rng: np.random.Generator, faces: int, with_persons: bool) ->
         recognition_model=MODEL,
         version=str(uuid.uuid4()),
         features=features,
-        squared_norms=np.einsum("ij,ij->i", features, features),
         face_ids=rng.integers(0, 256, size=(faces, 16), dtype=np.uint8),
         person_ids=person_ids,
         person_starts=person_starts,
@@ -149,14 +203,17 @@ def bench_search(session: requests.Session, base: str, host: DevHost, rng: np.ra
     collection_id = publish_trained_collection(kind, index)
     queries = query_face_ids(rng, index, 10 if kind.holds_persons else 1)
     setup_seconds = time.perf_counter() - build_started
+    count = 5 if kind.holds_persons else 20
     if kind.holds_persons:
         path, body = "/identify", {"faceIds": queries, "largePersonGroupId": collection_id,
-                                   "maxNumOfCandidatesReturned": 5}
+                                   "maxNumOfCandidatesReturned": count}
         label = f"identify 10 faceIds vs LargePersonGroup of {faces:,} faces ({index.person_count:,} persons)"
+        threshold: float | None = SAME_PERSON_CONFIDENCE
     else:
         path, body = "/findsimilars", {"faceId": queries[0], "largeFaceListId": collection_id,
-                                       "maxNumOfCandidatesReturned": 20, "mode": "matchFace"}
+                                       "maxNumOfCandidatesReturned": count, "mode": "matchFace"}
         label = f"find similar vs LargeFaceList of {faces:,} faces"
+        threshold = None
     resident_before = resident_mb(host.process.pid)
     started = time.perf_counter()
     first = session.post(f"{base}{path}", json=body)
@@ -165,12 +222,24 @@ def bench_search(session: requests.Session, base: str, host: DevHost, rng: np.ra
     result: Any = first.json()
     matched = (all(item["candidates"] for item in result) if kind.holds_persons else bool(result))
     samples = timed(lambda: session.post(f"{base}{path}", json=body), repeat)
-    index_mb = (index.features.nbytes + index.face_ids.nbytes + index.squared_norms.nbytes
+    resident_after = resident_mb(host.process.pid)
+    index_mb = (index.features.nbytes + index.face_ids.nbytes
                 + (0 if index.person_ids is None else index.person_ids.nbytes + index.person_starts.nbytes)) / 2**20
     print(f"{label}: {percentiles(samples)}", flush=True)
     print(f"    setup {setup_seconds:.1f} s, first call (loads the index) {first_ms:.0f} ms, every query matched: "
           f"{matched}; index arrays {index_mb:.0f} MB; dev host RSS {resident_before:.0f} -> "
-          f"{resident_mb(host.process.pid):.0f} MB", flush=True)
+          f"{resident_after:.0f} MB", flush=True)
+    stored = load_detected_faces(queries)
+    features = np.stack([stored[face_id].feature for face_id in queries]).astype(np.float32)
+    exhaustive = timed(lambda: exhaustive_nearest(index, features, count, index.person_starts), REFERENCE_REPEAT)
+    product = timed(lambda: matrix_product_search(index, features, count), repeat)
+    equal = service_answer(result, kind.holds_persons) == expected_answer(index, features, count, threshold)
+    service_ms = statistics.median(samples)
+    print(f"    brute force, exhaustive float32 evaluation (in process): {percentiles(exhaustive)}; "
+          f"reference / service {statistics.median(exhaustive) / service_ms:.2f}", flush=True)
+    print(f"    brute force, float32 matrix product + top-k (in process): {percentiles(product)}; "
+          f"reference / service {statistics.median(product) / service_ms:.2f}", flush=True)
+    print(f"    service answers equal the exhaustive evaluation's: {equal}", flush=True)
 
 
 def main() -> None:

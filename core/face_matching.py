@@ -1,12 +1,11 @@
 """Matching query features against candidates: the arithmetic of Identify, Find Similar and Group.
 
-Everything here is vectorised over whole candidate sets: distances come from
-``TrainedIndex.squared_distances`` / ``person_squared_distances`` (one matrix
-product over the cached index), the nearest candidates are picked with
-``argpartition`` and only those few are sorted and turned into confidences
-(``core.confidence``). Since confidence falls as distance grows, the nearest
-candidates are the most confident ones, and a confidence threshold can be
-applied after the top-k selection.
+Identify and Find Similar take the nearest persons or faces from
+``core.index_search`` (exact, nearest first, ties by position in the index)
+and turn their distances into confidences (``core.confidence``). Since
+confidence falls as distance grows, the nearest candidates are the most
+confident ones, and a confidence threshold can be applied after the top-k
+selection.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance
+from core.index_search import nearest_faces, nearest_persons
 from core.trained_index import TrainedIndex, row_to_id
 
 
@@ -25,25 +25,6 @@ class Match:
 
     candidate_id: str
     confidence: float
-
-
-def nearest(squared_distances: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, the columns of its ``count`` smallest distances, nearest first, and those distances.
-
-    Both results are (rows, min(count, columns)); ``argpartition`` selects, so
-    only the selected few are sorted.
-    """
-    rows, columns = squared_distances.shape
-    kept = min(count, columns)
-    if kept == 0:
-        return np.empty((rows, 0), dtype=np.int64), np.empty((rows, 0), dtype=squared_distances.dtype)
-    if kept < columns:
-        chosen = np.argpartition(squared_distances, kept - 1, axis=1)[:, :kept]
-    else:
-        chosen = np.broadcast_to(np.arange(columns), (rows, columns))
-    chosen_distances = np.take_along_axis(squared_distances, chosen, axis=1)
-    order = np.argsort(chosen_distances, axis=1, kind="stable")
-    return np.take_along_axis(chosen, order, axis=1), np.take_along_axis(chosen_distances, order, axis=1)
 
 
 def _matches(ids: np.ndarray, columns: np.ndarray, squared_distances: np.ndarray,
@@ -61,20 +42,30 @@ def identify_persons(index: TrainedIndex, queries: np.ndarray, max_candidates: i
     At most ``max_candidates`` per query, most confident first.
     """
     assert index.person_ids is not None
-    columns, distances = nearest(index.person_squared_distances(queries), max_candidates)
-    return [_matches(index.person_ids, columns[row], distances[row], threshold) for row in range(columns.shape[0])]
+    return [_matches(index.person_ids, positions, distances, threshold)
+            for positions, distances in nearest_persons(index, queries, max_candidates)]
 
 
 def similar_faces(index: TrainedIndex, query: np.ndarray, max_candidates: int,
                   threshold: float | None) -> list[Match]:
     """The faces of ``index`` nearest to ``query``, most confident first, optionally cut at ``threshold``."""
-    columns, distances = nearest(index.squared_distances(query), max_candidates)
-    return _matches(index.face_ids, columns[0], distances[0], threshold)
+    ((rows, distances),) = nearest_faces(index, query, max_candidates)
+    return _matches(index.face_ids, rows, distances, threshold)
 
 
 def nearest_confidence(squared_distances: np.ndarray) -> float:
     """The confidence of the nearest of some squared distances (a face against a person's faces)."""
     return float(confidence_from_squared_distance(np.min(squared_distances)))
+
+
+def _link_distances(features: np.ndarray) -> np.ndarray:
+    """Squared distances between all pairs of ``features`` from one float32 Gram product (for linking only)."""
+    squared_norms = np.einsum("ij,ij->i", features, features)
+    distances = features @ features.T
+    distances *= -2.0
+    distances += squared_norms[np.newaxis, :]
+    distances += squared_norms[:, np.newaxis]
+    return distances
 
 
 def group_by_similarity(index: TrainedIndex, rank: np.ndarray) -> tuple[list[list[int]], list[int]]:
@@ -89,7 +80,7 @@ def group_by_similarity(index: TrainedIndex, rank: np.ndarray) -> tuple[list[lis
     form the messy group.
     """
     count = len(index)
-    linked = index.squared_distances(index.features) <= SAME_PERSON_DISTANCE ** 2
+    linked = _link_distances(index.features) <= SAME_PERSON_DISTANCE ** 2
     labels = np.arange(count)
     while True:
         proposed = np.where(linked, labels[np.newaxis, :], count).min(axis=1)

@@ -62,9 +62,10 @@ def person_group_named(body: dict[str, Any]) -> tuple[CollectionKind, str]:
 
 def trained_index(kind: CollectionKind, collection_id: str, not_trained: FaceError) -> TrainedIndex:
     """The index of the last successful training; 409 while a training runs, ``not_trained`` if none."""
-    if training_in_progress(read_training(kind.name, collection_id)):
+    training = read_training(kind.name, collection_id)
+    if training_in_progress(training):
         raise kind.training_not_finished()
-    index = load_index(kind.name, collection_id)
+    index = None if training is None else load_index(kind.name, collection_id, training)
     if index is None:
         raise not_trained
     return index

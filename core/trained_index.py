@@ -1,10 +1,11 @@
 """The trained index of a collection: its face features as one matrix, ready to search.
 
 Training turns a collection's stored faces into a ``TrainedIndex``; queries load
-it (from Blob Storage, cached) and compare query features against every row in
-one matrix product. Rows of a person group are grouped by person, so per-person
-results reduce with ``np.minimum.reduceat`` over ``person_starts``. Ids are
-server-generated UUIDs, kept as 16-byte rows so a million faces stay compact.
+it (from Blob Storage, cached) and search it with ``core.index_search``. Rows of
+a person group are grouped by person, so per-person results reduce with
+``np.minimum.reduceat`` over ``person_starts``. Ids are server-generated UUIDs,
+kept as 16-byte rows so a million faces stay compact. An index is compared by
+identity, so search structures can be attached to it with a weak reference.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
+
+from core import feature_distance
 
 FEATURE_DIMENSION = 128
 _FEATURE_DTYPE = np.dtype("<f4")
@@ -44,14 +47,13 @@ def row_to_id(row: np.ndarray) -> str:
     return str(uuid.UUID(bytes=bytes(row)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TrainedIndex:
     """Features of one collection, with the ids that name each row."""
 
     recognition_model: str
     version: str
     features: np.ndarray
-    squared_norms: np.ndarray
     face_ids: np.ndarray
     person_ids: np.ndarray | None
     person_starts: np.ndarray | None
@@ -71,14 +73,8 @@ class TrainedIndex:
         return row_to_id(self.person_ids[position])
 
     def squared_distances(self, queries: np.ndarray) -> np.ndarray:
-        """Squared Euclidean distances, (Q, N), from each query feature to every row."""
-        queries = np.asarray(queries, dtype=np.float32).reshape(-1, FEATURE_DIMENSION)
-        products = queries @ self.features.T
-        products *= -2.0
-        products += self.squared_norms[np.newaxis, :]
-        products += np.einsum("ij,ij->i", queries, queries)[:, np.newaxis]
-        np.maximum(products, 0.0, out=products)
-        return products
+        """Squared Euclidean distances, (Q, N), from each query feature to every row (``core.feature_distance``)."""
+        return feature_distance.squared_distances(queries, self.features)
 
     def person_squared_distances(self, queries: np.ndarray) -> np.ndarray:
         """For each query, the squared distance to each person's nearest face, (Q, P)."""
@@ -107,21 +103,8 @@ def build_index(recognition_model: str, version: str, faces: Iterable[tuple[str 
         starts = [row for row, owner in enumerate(owners) if row == 0 or owner != owners[row - 1]]
         person_ids = ids_to_rows(owners[row] for row in starts)
         person_starts = np.asarray(starts, dtype=np.int64)
-    return _index(recognition_model, version, features, ids_to_rows(entry[1] for entry in entries),
-                  person_ids, person_starts)
-
-
-def _index(recognition_model: str, version: str, features: np.ndarray, face_ids: np.ndarray,
-           person_ids: np.ndarray | None, person_starts: np.ndarray | None) -> TrainedIndex:
-    return TrainedIndex(
-        recognition_model=recognition_model,
-        version=version,
-        features=features,
-        squared_norms=np.einsum("ij,ij->i", features, features),
-        face_ids=face_ids,
-        person_ids=person_ids,
-        person_starts=person_starts,
-    )
+    return TrainedIndex(recognition_model, version, features, ids_to_rows(entry[1] for entry in entries),
+                        person_ids, person_starts)
 
 
 def index_to_bytes(index: TrainedIndex) -> bytes:
@@ -143,7 +126,7 @@ def index_to_bytes(index: TrainedIndex) -> bytes:
 def index_from_bytes(data: bytes) -> TrainedIndex:
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         grouped = "person_ids" in arrays.files
-        return _index(
+        return TrainedIndex(
             str(arrays["recognition_model"]),
             str(arrays["version"]),
             np.ascontiguousarray(arrays["features"], dtype=np.float32),

@@ -5,7 +5,8 @@ training status row names the current one, and older blobs are removed once
 the status points at the new one. ``load_index`` is the query side's way in:
 it keeps each collection's last index in memory and revalidates it with a
 conditional GET on the blob's ETag (``If-None-Match``; Azure answers 304,
-Azurite 412), so an unchanged index is not downloaded again.
+Azurite 412), so an unchanged index is not downloaded again. A downloaded
+index is made ready to search (its quantised copy built) before it is cached.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError, 
 from azure.storage.blob import ContainerClient
 
 from core.storage.clients import container
-from core.storage.face_training import read_training
+from core.index_search import prepare_search
+from core.storage.face_training import TrainingRecord, read_training
 from core.storage.resources import INDEX_CONTAINER
 from core.trained_index import TrainedIndex, index_from_bytes
 
@@ -58,10 +60,15 @@ def delete_index_blobs(kind: str, collection_id: str, keep: str | None = None) -
             delete_index_blob(blob.name)
 
 
-def load_index(kind: str, collection_id: str) -> TrainedIndex | None:
-    """The collection's last successfully trained index; None when it was never trained successfully."""
-    for _ in range(2):
-        training = read_training(kind, collection_id)
+def load_index(kind: str, collection_id: str, training: TrainingRecord | None = None) -> TrainedIndex | None:
+    """The collection's last successfully trained index; None when it was never trained successfully.
+
+    ``training`` is the collection's status row when the caller has just read
+    it; it is read again only if its index blob has been replaced meanwhile.
+    """
+    for attempt in range(2):
+        if training is None or attempt:
+            training = read_training(kind, collection_id)
         if training is None or training.index_blob is None:
             return None
         try:
@@ -86,6 +93,7 @@ def _fetch(kind: str, collection_id: str, name: str) -> TrainedIndex:
     else:
         download = blob.download_blob()
     index = index_from_bytes(download.readall())
+    prepare_search(index)
     with _cache_lock:
         _cache[key] = (name, download.properties.etag, index)
         _cache.move_to_end(key)

@@ -14,11 +14,12 @@ import onnxruntime
 from core.settings import get_settings
 
 
-def create_session(model: Path) -> onnxruntime.InferenceSession:
-    """A CPU inference session for the ONNX file ``model``."""
+def create_session(model: Path | bytes) -> onnxruntime.InferenceSession:
+    """A CPU inference session for the ONNX file ``model`` (or a serialised model built in memory)."""
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = get_settings().inference_threads
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    source = model if isinstance(model, bytes) else str(model)
+    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])

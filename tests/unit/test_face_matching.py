@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance, is_same_person
-from core.face_matching import group_by_similarity, identify_persons, nearest, similar_faces
+from core.face_matching import group_by_similarity, identify_persons, similar_faces
 from core.trained_index import build_index, feature_to_bytes
 
 
@@ -31,17 +31,6 @@ def _unit(rng: np.random.Generator, count: int) -> np.ndarray:
 def _near(rng: np.random.Generator, centre: np.ndarray, distance: float) -> np.ndarray:
     direction = _unit(rng, 1)[0]
     return (centre + distance * direction).astype(np.float32)
-
-
-def test_nearest_selects_and_sorts_the_k_smallest_per_row():
-    rng = np.random.default_rng(4)
-    distances = rng.random((5, 300)).astype(np.float32)
-    columns, values = nearest(distances, 7)
-    expected = np.argsort(distances, axis=1)[:, :7]
-    assert np.array_equal(columns, expected)
-    assert np.array_equal(values, np.take_along_axis(distances, expected, axis=1))
-    assert nearest(distances, 1000)[0].shape == (5, 300)
-    assert nearest(distances[:, :0], 3)[0].shape == (5, 0)
 
 
 def test_identify_ranks_persons_by_nearest_face_and_applies_the_threshold():
