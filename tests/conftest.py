@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from servers import ROOT, Azurite, DevHost, FaceClient
+from servers import ROOT, Azurite, DevHost, FaceClient, storage_at
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
@@ -34,20 +33,8 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
 @pytest.fixture(scope="session")
 def storage(azurite: Azurite) -> Iterator[str]:
     """Point this process's storage clients at the session's Azurite."""
-    from core.settings import get_settings
-    from core.storage.clients import reset_clients
-
-    previous = os.environ.get("AzureWebJobsStorage")
-    os.environ["AzureWebJobsStorage"] = azurite.connection_string
-    get_settings.cache_clear()
-    reset_clients()
-    yield azurite.connection_string
-    if previous is None:
-        os.environ.pop("AzureWebJobsStorage", None)
-    else:
-        os.environ["AzureWebJobsStorage"] = previous
-    get_settings.cache_clear()
-    reset_clients()
+    with storage_at(azurite.connection_string):
+        yield azurite.connection_string
 
 
 @pytest.fixture(scope="session")

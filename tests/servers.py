@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import requests
 
@@ -15,7 +17,26 @@ ROOT = Path(__file__).resolve().parent.parent
 AZURITE = ROOT / "node_modules" / ".bin" / "azurite"
 
 sys.path.insert(0, str(ROOT))
-from core.storage.clients import azurite_connection_string  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+from core.storage.clients import azurite_connection_string, reset_clients  # noqa: E402
+
+
+@contextmanager
+def storage_at(connection_string: str) -> Iterator[None]:
+    """Point this process's storage clients at another account for a while."""
+    previous = os.environ.get("AzureWebJobsStorage")
+    os.environ["AzureWebJobsStorage"] = connection_string
+    get_settings.cache_clear()
+    reset_clients()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("AzureWebJobsStorage", None)
+        else:
+            os.environ["AzureWebJobsStorage"] = previous
+        get_settings.cache_clear()
+        reset_clients()
 
 
 def free_port() -> int:

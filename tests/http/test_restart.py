@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 
-from servers import Azurite, DevHost, FaceClient
+from servers import Azurite, DevHost, FaceClient, storage_at
 
 from core.collection_kinds import LARGE_PERSON_GROUP
-from core.settings import get_settings
 from core.storage import face_members
-from core.storage.clients import reset_clients
 from core.storage.face_members import NewFace
 from core.storage.index_blobs import load_index
 from core.trained_index import feature_to_bytes
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def storage_at(connection_string: str) -> Iterator[None]:
-    """Point this process's storage clients at another account for a while."""
-    previous = os.environ.get("AzureWebJobsStorage")
-    os.environ["AzureWebJobsStorage"] = connection_string
-    get_settings.cache_clear()
-    reset_clients()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("AzureWebJobsStorage", None)
-        else:
-            os.environ["AzureWebJobsStorage"] = previous
-        get_settings.cache_clear()
-        reset_clients()
 
 
 def wait_trained(api: FaceClient, path: str) -> dict[str, Any]:
