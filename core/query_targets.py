@@ -18,12 +18,10 @@ from core.collection_fields import is_collection_id, is_server_id
 from core.collection_kinds import LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
 from core.collection_lookup import training_in_progress
 from core.errors import FaceError, bad_argument
-from core.storage.clients import table
 from core.storage.face_collections import CollectionRecord, read_collection
-from core.storage.face_members import FACE_PREFIX, PersonRecord, partition, prefix_end, read_person
+from core.storage.face_members import PersonRecord, person_face_features, read_person
 from core.storage.face_training import read_training
 from core.storage.index_blobs import load_index
-from core.storage.resources import MEMBERS_TABLE
 from core.trained_index import TrainedIndex, feature_from_bytes
 
 
@@ -82,16 +80,8 @@ def named_person(kind: CollectionKind, collection_id: str, person_id: Any) -> Pe
 
 
 def person_features(kind: CollectionKind, collection_id: str, person: PersonRecord) -> np.ndarray:
-    """The features of the person's persisted faces, (faces, 128), in one range query."""
-    prefix = f"{FACE_PREFIX}{person.person_id}:"
-    entities = table(MEMBERS_TABLE).query_entities(
-        "PartitionKey eq @pk and RowKey gt @low and RowKey lt @high",
-        parameters={"pk": partition(kind, collection_id), "low": prefix, "high": prefix_end(prefix)},
-        select=["RowKey", "feature"],
-    )
-    listed = set(person.persisted_face_ids)
-    features = [feature_from_bytes(bytes(entity["feature"])) for entity in entities
-                if entity["RowKey"][len(prefix):] in listed]
+    """The features of the person's persisted faces, (faces, 128)."""
+    features = [feature_from_bytes(data) for data in person_face_features(kind, collection_id, person)]
     if not features:
         raise FaceError(404, "PersistedFaceNotFound", "No persisted face of the person is found.")
     return np.stack(features)

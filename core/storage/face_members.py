@@ -319,6 +319,15 @@ def list_faces(kind: CollectionKind, collection_id: str, start: str | None, top:
                                                 "recognitionModel"])]
 
 
+def person_face_features(kind: CollectionKind, collection_id: str, person: PersonRecord) -> list[bytes]:
+    """The stored features of the faces a person lists, in one range query."""
+    prefix = f"{FACE_PREFIX}{person.person_id}:"
+    listed = set(person.persisted_face_ids)
+    return [bytes(entity["feature"])
+            for entity in _range(partition(kind, collection_id), prefix, None, None, ["RowKey", "feature"])
+            if entity["RowKey"][len(prefix):] in listed]
+
+
 def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str | None, str, bytes]]:
     """Every face to train on as ``(personId or None, persistedFaceId, feature bytes)``, in one partition scan.
 
