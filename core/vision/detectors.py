@@ -2,9 +2,11 @@
 
 Each family is a small class whose ``detect(image_rgb_uint8)`` returns
 ``DetectedFace`` values: Azure's ``faceRectangle`` (left, top, width, height)
-and the box in dlib's detector convention (calibrated, see
-``core.vision.box_calibration``, and rounded to whole pixels as dlib's
-rectangles are) that the shape predictors expect, plus the detector's score.
+and the box in dlib's detector convention that the shape predictors expect,
+plus the detector's score. MTCNN's boxes are calibrated to that convention
+(``core.vision.box_calibration``, rounded to whole pixels as dlib's
+rectangles are) and then, with ``refine``, replaced by dlib's CNN box of the
+face where dlib's detector finds it (``core.vision.box_refinement``).
 The Azure rectangle is the dlib box clipped to the image, so a ``targetFace`` rectangle a client sends back maps to the same
 dlib box. Faces are ranked by rectangle size, largest first, and at most
 ``MAX_FACES_PER_IMAGE`` are returned, as Azure does.
@@ -23,6 +25,7 @@ import numpy as np
 
 from core.limits import MAX_FACES_PER_IMAGE
 from core.vision.box_calibration import IDENTITY, MTCNN_TO_DLIB, Box, BoxCalibration
+from core.vision.box_refinement import refine_boxes
 from core.vision.mmod import MmodDetector
 from core.vision.mtcnn import Mtcnn
 
@@ -75,6 +78,10 @@ def azure_min_face_size(width: int, height: int) -> float:
     return AZURE_MIN_FACE_SIZE * ratio
 
 
+def _largest_first(faces: list[DetectedFace]) -> list[DetectedFace]:
+    return sorted(faces, key=lambda face: (-face.rectangle.width * face.rectangle.height, -face.score))
+
+
 def ranked_faces(boxes: list[tuple[Box, float]], calibration: BoxCalibration, image: np.ndarray) -> list[DetectedFace]:
     """Calibrated faces, largest rectangle first, at most ``MAX_FACES_PER_IMAGE``."""
     height, width = image.shape[:2]
@@ -84,26 +91,41 @@ def ranked_faces(boxes: list[tuple[Box, float]], calibration: BoxCalibration, im
         rectangle = face_rectangle(dlib_box, width, height)
         if rectangle is not None:
             faces.append(DetectedFace(rectangle, dlib_box, score))
-    faces.sort(key=lambda face: (-face.rectangle.width * face.rectangle.height, -face.score))
-    return faces[:MAX_FACES_PER_IMAGE]
+    return _largest_first(faces)[:MAX_FACES_PER_IMAGE]
+
+
+def refined_faces(faces: list[DetectedFace], image: np.ndarray) -> list[DetectedFace]:
+    """The faces with dlib's CNN box where dlib's detector finds them (see
+    ``core.vision.box_refinement``), largest first again; the others keep their box."""
+    height, width = image.shape[:2]
+    refined = []
+    for face, rect in zip(faces, refine_boxes(image, [face.dlib_box for face in faces])):
+        dlib_box = face.dlib_box if rect is None else tuple(float(value) for value in rect)
+        rectangle = face_rectangle(dlib_box, width, height)  # type: ignore[arg-type]
+        refined.append(face if rectangle is None else DetectedFace(rectangle, dlib_box, face.score))  # type: ignore[arg-type]
+    return _largest_first(refined)
 
 
 class MtcnnFaceDetector:
-    """MTCNN (P-Net, R-Net, O-Net) with its boxes calibrated to dlib's convention.
+    """MTCNN (P-Net, R-Net, O-Net) with its boxes calibrated to dlib's convention and,
+    with ``refine``, replaced by dlib's CNN box where dlib's detector finds the face.
 
     ``min_face_size`` is the smallest face searched for in a 1920x1080 image,
     scaled up with larger images.
     """
 
-    def __init__(self, min_face_size: float = AZURE_MIN_FACE_SIZE, calibration: BoxCalibration = MTCNN_TO_DLIB) -> None:
+    def __init__(self, min_face_size: float = AZURE_MIN_FACE_SIZE, calibration: BoxCalibration = MTCNN_TO_DLIB,
+                 refine: bool = False) -> None:
         self.min_face_size = min_face_size
         self.calibration = calibration
+        self.refine = refine
 
     def detect(self, image_rgb_uint8: np.ndarray) -> list[DetectedFace]:
         height, width = image_rgb_uint8.shape[:2]
         scale = azure_min_face_size(width, height) / AZURE_MIN_FACE_SIZE
-        faces = Mtcnn(self.min_face_size * scale, MTCNN_THRESHOLDS).detect(image_rgb_uint8)
-        return ranked_faces([(face.box, face.score) for face in faces], self.calibration, image_rgb_uint8)
+        found = Mtcnn(self.min_face_size * scale, MTCNN_THRESHOLDS).detect(image_rgb_uint8)
+        faces = ranked_faces([(face.box, face.score) for face in found], self.calibration, image_rgb_uint8)
+        return refined_faces(faces, image_rgb_uint8) if self.refine else faces
 
 
 class DlibCnnFaceDetector:

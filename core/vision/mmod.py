@@ -86,10 +86,12 @@ def tiled_pyramid_layout(
     return rects, column_height + 2 * outer_padding, width + 2 * outer_padding
 
 
-def _bilinear_axis(source_size: int, target_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """dlib's resize_image sampling along one axis: positions i * (n-1)/(m-1)."""
+def bilinear_axis(source_size: int, target_size: int, indices: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dlib's resize_image sampling along one axis, at target ``indices`` (all by default):
+    positions i * (n-1)/(m-1) as low and high source indices and the float32 weight of high."""
     step = (source_size - 1) / max(target_size - 1, 1)
-    positions = np.arange(target_size) * step
+    positions = (np.arange(target_size) if indices is None else indices) * step
     low = np.floor(positions).astype(np.int64)
     high = np.minimum(low + 1, source_size - 1)
     return low, high, (positions - low).astype(np.float32)
@@ -97,8 +99,8 @@ def _bilinear_axis(source_size: int, target_size: int) -> tuple[np.ndarray, np.n
 
 def resize_bilinear(planes: np.ndarray, rows: int, columns: int) -> np.ndarray:
     """dlib's bilinear ``resize_image`` of float planes (..., height, width)."""
-    top, bottom, fy = _bilinear_axis(planes.shape[-2], rows)
-    left, right, fx = _bilinear_axis(planes.shape[-1], columns)
+    top, bottom, fy = bilinear_axis(planes.shape[-2], rows)
+    left, right, fx = bilinear_axis(planes.shape[-1], columns)
     fy = fy[:, None]
     vertical = planes[..., top, :] * (1 - fy) + planes[..., bottom, :] * fy
     return vertical[..., left] * (1 - fx) + vertical[..., right] * fx

@@ -8,16 +8,20 @@ on the 43 annotated faces of dlib_faces/*.xml and the smallest pasted face
 found in a 1920x1080 photo; ``bench/bench_detection.py``: CPU time per image):
 
 * detection_01 (default): MTCNN from 36-pixel faces. Recall 0.977 (dlib's CNN:
-  0.930 at upsample 1, 0.233 at upsample 0); faces down to 16 pixels; about 30,
-  65 and 125 ms at 640x480, 1280x720 and 1920x1080.
+  0.930 at upsample 1, 0.233 at upsample 0); faces down to 16 pixels. Each
+  face's box is refined to dlib's own CNN box (``core.vision.box_refinement``),
+  so its features are those of dlib's pipeline (all 112 faces of the shared
+  photos dlib finds get dlib's box to the pixel); about 95, 115 and 190 ms at
+  640x480, 1280x720 and 1920x1080 with six faces (30, 65 and 110 without the
+  refinement).
 * detection_02: dlib's CNN (MMOD) detector, exactly as
   ``dlib.cnn_face_detection_model_v1`` at upsample 0, so its boxes and features
   are dlib's own; faces from about 64 pixels (recall 0.233 on the small
   annotated faces), 3 to 5 times slower than detection_01. Like Azure's
   detection_02 it returns neither landmarks nor attributes.
-* detection_03: MTCNN from 24-pixel faces: faces down to 12 pixels, about
-  twice the cost of detection_01 at 1920x1080 (Azure's detection_03 is its
-  small-face model).
+* detection_03: MTCNN from 24-pixel faces, refined as detection_01: faces down
+  to 12 pixels, about 1.4 times the cost of detection_01 at 1920x1080 (Azure's
+  detection_03 is its small-face model).
 
 All four recognition models are dlib's face recognition ResNet today; this
 table is where a stronger model would plug in. Names are matched
@@ -56,9 +60,9 @@ class DetectionModel:
 
 
 DETECTION_MODELS: dict[str, DetectionModel] = {
-    "detection_01": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=36), True, DETECTION_01_ATTRIBUTES),
+    "detection_01": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=36, refine=True), True, DETECTION_01_ATTRIBUTES),
     "detection_02": DetectionModel(lambda: DlibCnnFaceDetector(upsample=0), False, frozenset()),
-    "detection_03": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=24), True, DETECTION_03_ATTRIBUTES),
+    "detection_03": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=24, refine=True), True, DETECTION_03_ATTRIBUTES),
 }
 DEFAULT_DETECTION_MODEL = "detection_01"
 
