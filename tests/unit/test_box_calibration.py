@@ -16,13 +16,13 @@ and the calibration is held to that one-pixel floor.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+
+from dlib_reference import iou, load_rgb, recorded
 
 from core.vision.box_calibration import IDENTITY, MTCNN_TO_DLIB, BoxCalibration
 from core.vision.detectors import FaceDetector, MtcnnFaceDetector
@@ -30,7 +30,6 @@ from core.vision.recognition import compute_features
 from core.vision.registry import get_detection_model
 from core.vision.shape_predictor import predict_shapes
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
 ALL_PHOTOS = 10**9
 DLIB_CNN_MAX_PIXELS = 700_000
 ONE_PIXEL_RIGHT = np.array([1.0, 0.0, 1.0, 0.0])
@@ -46,27 +45,9 @@ FLOOR_MARGIN = 1.1
 """Calibrated MTCNN boxes may cost at most 10% more mean distance than dlib's own box moved a pixel."""
 
 
-@cache
-def recorded() -> dict:
-    return json.loads(FIXTURE.read_text())["images"]
-
-
-@cache
-def load_rgb(shared_data: Path, name: str) -> np.ndarray:
-    return np.asarray(Image.open(shared_data / name).convert("RGB"))
-
-
 def reference_faces(entry: dict, detection_model: str) -> list[dict]:
     """dlib's faces at upsample 1 where recorded (MTCNN finds the small ones too), else 0."""
     return entry["cnn"]["0"] if detection_model == "detection_02" else entry["cnn"].get("1", entry["cnn"]["0"])
-
-
-def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    width, height = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731
-    return width * height / (area(a) + area(b) - width * height)
 
 
 def distances_to_dlib(image: np.ndarray, pairs: list[tuple[tuple[float, ...], dict]]) -> list[float]:

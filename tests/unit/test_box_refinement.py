@@ -10,15 +10,15 @@ p95 0.145, max 0.332).
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from bench.fit_box_calibration import convention_faces
+from dlib_reference import load_rgb, recorded
+
 from core.vision.box_refinement import (
     CROP_SIZE,
     Crop,
@@ -35,21 +35,10 @@ from core.vision.recognition import compute_features
 from core.vision.registry import get_detection_model
 from core.vision.shape_predictor import predict_shapes
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
 MIN_EQUAL_SHARE = 1.0
 """Share of matched faces whose refined box is dlib's box to the pixel (achieved: all)."""
 MAX_DISTANCE = 0.01
 """L2 between our feature and dlib's descriptor (our pipeline on dlib's own boxes: below 0.01)."""
-
-
-@cache
-def recorded() -> dict:
-    return json.loads(FIXTURE.read_text())["images"]
-
-
-@cache
-def load_rgb(shared_data: Path, name: str) -> np.ndarray:
-    return np.asarray(Image.open(shared_data / name).convert("RGB"))
 
 
 def centre_inside(box: tuple[float, ...], reference: list[int]) -> bool:

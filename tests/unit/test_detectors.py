@@ -9,6 +9,8 @@ import numpy as np
 from PIL import Image
 
 from bench.eval_detection_recall import pasted_face
+from dlib_reference import FIXTURE, iou
+
 from core.limits import MAX_FACES_PER_IMAGE
 from core.vision.box_calibration import IDENTITY
 from core.vision.detectors import (
@@ -19,16 +21,6 @@ from core.vision.detectors import (
     ranked_faces,
 )
 from core.vision.registry import DEFAULT_DETECTION_MODEL, get_detection_model
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
-
-
-def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    width, height = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731
-    return width * height / (area(a) + area(b) - width * height)
 
 
 def test_a_40_pixel_face_in_a_1080p_photo_is_found_by_the_default_model() -> None:

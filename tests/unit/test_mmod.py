@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+
+from dlib_reference import iou, recorded
 
 from core.vision.dlib_dnn import BoxOverlap
 from core.vision.mmod import (
@@ -20,22 +20,7 @@ from core.vision.mmod import (
     tiled_pyramid_layout,
 )
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
 MAX_PIXELS = {0: 700_000, 1: 200_000}
-
-
-@cache
-def recorded() -> dict:
-    return json.loads(FIXTURE.read_text())["images"]
-
-
-def iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0]) + 1
-    height = min(a[3], b[3]) - max(a[1], b[1]) + 1
-    if width <= 0 or height <= 0:
-        return 0.0
-    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
-    return width * height / (area(a) + area(b) - width * height)
 
 
 def cases() -> list[tuple[str, int]]:
@@ -55,8 +40,8 @@ def test_detections_are_dlibs(shared_data: Path, name: str, upsample: int) -> No
     found = MmodDetector(upsample).detect(image)
     assert len(found) == len(expected)
     for face in expected:
-        best = max(found, key=lambda detection: iou(detection.rect, tuple(face["box"])))
-        assert iou(best.rect, tuple(face["box"])) >= 0.9
+        best = max(found, key=lambda detection: iou(detection.rect, tuple(face["box"]), inclusive=True))
+        assert iou(best.rect, tuple(face["box"]), inclusive=True) >= 0.9
         assert best.score == pytest.approx(face["score"], abs=2e-3)
 
 

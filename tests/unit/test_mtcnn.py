@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -12,17 +10,13 @@ import onnxruntime
 import pytest
 from PIL import Image
 
+from dlib_reference import recorded
+
 from core.vision.model_files import package_file
 from core.vision.mtcnn import Mtcnn, non_maximum_suppression, pyramid_scales, regress, square
 from core.vision.prelu_split import split_prelu
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
 MAX_PIXELS = 1_500_000
-
-
-@cache
-def recorded() -> dict:
-    return json.loads(FIXTURE.read_text())["images"]
 
 
 def photos() -> list[str]:

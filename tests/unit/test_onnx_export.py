@@ -10,6 +10,8 @@ import onnxruntime
 import pytest
 from PIL import Image
 
+from dlib_reference import FIXTURE
+
 from core.vision.dlib_dnn import (
     FACE_RECOGNITION_RESNET,
     MMOD_FACE_DETECTOR,
@@ -27,8 +29,6 @@ from core.vision.dlib_dnn import (
 from core.vision.model_files import dlib_model_path
 from core.vision.mmod_network import get_mmod_network
 from core.vision.onnx_export import ONNX_IR_VERSION, network_to_onnx
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dlib_reference.json"
 
 
 def run(network: Network, tensor: np.ndarray) -> np.ndarray:

@@ -1,0 +1,42 @@
+"""dlib's recorded outputs (``tests/fixtures/dlib_reference.json``) and helpers to compare with them.
+
+The fixture is written by ``tests/fixtures/record_dlib_reference.py`` (dlib's CNN
+detector is too slow here to run in the tests).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "dlib_reference.json"
+
+
+@cache
+def recorded() -> dict:
+    """Per photo: size, dlib CNN and HOG boxes, shapes and descriptors."""
+    return json.loads(FIXTURE.read_text())["images"]
+
+
+@cache
+def load_rgb(shared_data: Path, name: str) -> np.ndarray:
+    return np.asarray(Image.open(shared_data / name).convert("RGB"))
+
+
+def iou(a: tuple[float, ...], b: tuple[float, ...], inclusive: bool = False) -> float:
+    """Intersection over union of (left, top, right, bottom) boxes; ``inclusive`` for dlib's
+    rectangles, whose right and bottom pixels belong to the box."""
+    extra = 1 if inclusive else 0
+    width = min(a[2], b[2]) - max(a[0], b[0]) + extra
+    height = min(a[3], b[3]) - max(a[1], b[1]) + extra
+    if width <= 0 or height <= 0:
+        return 0.0
+
+    def area(box: tuple[float, ...]) -> float:
+        return (box[2] - box[0] + extra) * (box[3] - box[1] + extra)
+
+    return width * height / (area(a) + area(b) - width * height)
