@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core import limits
-from core.errors import FaceError
+from core.errors import FaceError, quota_exceeded
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ class CollectionKind:
         return FaceError(409, f"{self.code_prefix}TrainingNotFinished", f"{self.noun} is under training.")
 
     def collection_quota_exceeded(self) -> FaceError:
-        return FaceError(403, "QuotaExceeded", self.collection_quota_message)
+        return quota_exceeded(self.collection_quota_message)
 
     def member_quota_exceeded(self) -> FaceError:
-        return FaceError(403, "QuotaExceeded", self.member_quota_message)
+        return quota_exceeded(self.member_quota_message)
 
 
 PERSISTED_FACE_QUOTA_MESSAGE = "Persisted face number reached limit."
@@ -153,4 +153,4 @@ def invalid_persisted_face_id() -> FaceError:
 
 
 def person_face_quota_exceeded() -> FaceError:
-    return FaceError(403, "QuotaExceeded", PERSISTED_FACE_QUOTA_MESSAGE)
+    return quota_exceeded(PERSISTED_FACE_QUOTA_MESSAGE)

@@ -52,11 +52,6 @@ class Settings:
     inference_threads: int
     url_fetch_timeout_seconds: float
 
-    @property
-    def uses_identity(self) -> bool:
-        """True when storage is reached with a managed identity, not a key."""
-        return not self.storage_connection_string and bool(self.storage_account_name)
-
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}

@@ -46,8 +46,8 @@ def test_settings_read_keys_flags_and_identity():
     settings = read_settings({"FACE_API_KEYS": " a, b ,,", "FACE_ALLOW_PRIVATE_URLS": "True",
                               "AzureWebJobsStorage__accountName": "acct"})
     assert settings.api_keys == ("a", "b")
-    assert settings.allow_private_urls and settings.uses_identity
-    assert not read_settings({"AzureWebJobsStorage": "UseDevelopmentStorage=true"}).uses_identity
+    assert settings.allow_private_urls
+    assert settings.storage_account_name == "acct" and settings.storage_connection_string is None
     assert len(set(SETTING_NAMES)) == len(SETTING_NAMES)
 
 
