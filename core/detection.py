@@ -14,9 +14,8 @@ from typing import Any
 from core import limits
 from core.errors import bad_argument
 from core.face_analysis import AnalyzedFace, analyze_image
-from core.images import decode_image
+from core.images import read_image
 from core.storage.detected_faces import store_detected_faces
-from core.url_images import fetch_image
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,8 @@ def face_id_time_to_live(value: int | None) -> int:
 
 
 def detect(image: bytes | str, options: DetectOptions) -> list[dict[str, Any]]:
-    data = fetch_image(image) if isinstance(image, str) else image
     faces = analyze_image(
-        decode_image(data),
+        read_image(image),
         options.detection_model,
         options.recognition_model,
         with_features=options.return_face_id,

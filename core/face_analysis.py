@@ -4,8 +4,8 @@
 the faces (largest first, at most 100), dlib's 5-point shapes align them for the
 recognition model, which embeds all faces of the image in one batch, and the
 68-point shapes give Azure's landmarks and the pixel-based attributes.
-``describe_faces`` runs the same steps on faces a caller already has (an add-face
-``targetFace``).
+``detect_faces`` and ``describe_faces`` are its two halves, for a caller that
+chooses among the faces before describing them (add face keeps one).
 """
 
 from __future__ import annotations
@@ -43,9 +43,14 @@ def analyze_image(
 ) -> list[AnalyzedFace]:
     """Detect the faces of an RGB image and describe each of them."""
     check_detection_request(detection_model, recognition_model, with_landmarks, attributes)
-    faces = get_detection_model(detection_model).detect(image)
+    faces = detect_faces(image, detection_model)
     return describe_faces(image, faces, recognition_model, with_features=with_features,
                           with_landmarks=with_landmarks, attributes=attributes)
+
+
+def detect_faces(image: np.ndarray, detection_model: str = "detection_01") -> list[DetectedFace]:
+    """The faces of an RGB image, largest first, at most 100."""
+    return get_detection_model(detection_model).detect(image)
 
 
 def describe_faces(
@@ -78,7 +83,3 @@ def describe_faces(
         for face, feature, points in zip(faces, features, shapes68)
     ]
 
-
-def target_face(rectangle: FaceRectangle) -> DetectedFace:
-    """A client-given face rectangle (``targetFace``) as a face to describe."""
-    return DetectedFace(rectangle, rectangle.to_dlib_box(), 1.0)

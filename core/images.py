@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 
 from core.errors import FaceError, image_too_big, image_too_small, invalid_image
 from core.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MIN_IMAGE_BYTES
+from core.url_images import fetch_image
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "BMP")
 ALPHA_BACKGROUND = (255, 255, 255)
@@ -30,6 +31,11 @@ def check_image_size(data: bytes) -> None:
         raise image_too_small()
     if len(data) > MAX_IMAGE_BYTES:
         raise image_too_big()
+
+
+def read_image(source: bytes | str) -> np.ndarray:
+    """The decoded image of a request: its bytes, or the image at its URL."""
+    return decode_image(fetch_image(source) if isinstance(source, str) else source)
 
 
 def decode_image(data: bytes) -> np.ndarray:

@@ -13,14 +13,13 @@ from typing import Any
 from core.collection_fields import Paging, detection_model, face_changes, face_user_data, is_server_id
 from core.collection_kinds import CollectionKind, invalid_persisted_face_id, persisted_face_not_found
 from core.collection_lookup import ensure_not_training, require_collection, require_person
-from core.face_analysis import analyze_image
-from core.images import decode_image
+from core.face_analysis import describe_faces, detect_faces
+from core.images import read_image
 from core.storage import face_members
 from core.storage.face_collections import CollectionRecord
 from core.storage.face_members import FaceRecord, NewFace
 from core.target_face import check_target_in_image, parse_target_face, single_face
 from core.trained_index import feature_to_bytes
-from core.url_images import fetch_image
 
 
 def _owner(kind: CollectionKind, collection_id: str, person_id: str | None) -> tuple[CollectionRecord, str | None]:
@@ -45,15 +44,15 @@ def add_face(kind: CollectionKind, collection_id: str, person_id: str | None, im
     model = detection_model(detection)
     collection, owner = _owner(kind, collection_id, person_id)
     ensure_not_training(kind, collection_id)
-    data = fetch_image(image) if isinstance(image, str) else image
-    pixels = decode_image(data)
+    pixels = read_image(image)
     if target is not None:
         check_target_in_image(target, pixels.shape[1], pixels.shape[0])
-    faces = analyze_image(pixels, model, collection.recognition_model, with_features=True)
-    rectangles = [(found.rectangle.left, found.rectangle.top, found.rectangle.width, found.rectangle.height)
-                  for found in faces]
-    chosen = single_face(list(zip(faces, rectangles)), rectangles, target)
-    new_face = NewFace(user_data, chosen[1], feature_to_bytes(chosen[0].feature), collection.recognition_model)
+    faces = detect_faces(pixels, model)
+    rectangles = [(face.rectangle.left, face.rectangle.top, face.rectangle.width, face.rectangle.height)
+                  for face in faces]
+    chosen, rectangle = single_face(list(zip(faces, rectangles)), rectangles, target)
+    feature = describe_faces(pixels, [chosen], collection.recognition_model)[0].feature
+    new_face = NewFace(user_data, rectangle, feature_to_bytes(feature), collection.recognition_model)
     return face_members.add_faces(kind, collection_id, owner, [new_face])[0]
 
 

@@ -11,6 +11,7 @@ F = TypeVar("F")
 
 NO_FACE = "No face detected in the image or in the specified targetFace area."
 SEVERAL_FACES = "There is more than 1 face in the image or in the specified targetFace area."
+INVALID_TARGET = "Invalid argument targetFace. Caused by invalid string format or invalid left/top/height/width value."
 
 
 def parse_target_face(text: str | None) -> Rectangle | None:
@@ -21,13 +22,9 @@ def parse_target_face(text: str | None) -> Rectangle | None:
     try:
         left, top, width, height = (int(part.strip()) for part in parts)
     except ValueError:
-        raise bad_argument(
-            "Invalid argument targetFace. Caused by invalid string format or invalid left/top/height/width value."
-        ) from None
+        raise bad_argument(INVALID_TARGET) from None
     if left < 0 or top < 0 or width <= 0 or height <= 0:
-        raise bad_argument(
-            "Invalid argument targetFace. Caused by invalid string format or invalid left/top/height/width value."
-        )
+        raise bad_argument(INVALID_TARGET)
     return left, top, width, height
 
 
