@@ -22,22 +22,15 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from dlib_reference import FEATURE_PHOTOS as PHOTOS  # noqa: E402
 
 from core.settings import get_settings  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
 from core.vision.recognition import get_face_recognizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-PHOTOS = [
-    "face_recognition/examples/two_people.jpg",
-    "face_recognition/examples/biden.jpg",
-    "face_recognition/examples/obama-240p.jpg",
-    "face_recognition/examples/knn_examples/test/kit_with_rose.jpg",
-    "facenet_pytorch/data/multiface.jpg",
-    "facenet_pytorch/data/test_images/angelina_jolie/1.jpg",
-    "dlib_faces/bald_guys.jpg",
-    "dlib_faces/2008_001322.jpg",
-]
 
 
 def peak_rss_mb() -> float:

@@ -15,6 +15,19 @@ from PIL import Image
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "dlib_reference.json"
 
+# Faces from 73 to 640 pixels wide: chips extracted directly and after one or two
+# pyramid_down<2> steps (biden.jpg, angelina_jolie/1.jpg).
+FEATURE_PHOTOS = [
+    "face_recognition/examples/two_people.jpg",
+    "face_recognition/examples/biden.jpg",
+    "face_recognition/examples/obama-240p.jpg",
+    "face_recognition/examples/knn_examples/test/kit_with_rose.jpg",
+    "facenet_pytorch/data/multiface.jpg",
+    "facenet_pytorch/data/test_images/angelina_jolie/1.jpg",
+    "dlib_faces/bald_guys.jpg",
+    "dlib_faces/2008_001322.jpg",
+]
+
 
 @cache
 def recorded() -> dict:

@@ -74,20 +74,26 @@ def test_similar_faces_match_face_ranks_all_and_match_person_keeps_same_person(t
     assert len(similar_faces(index, centre, max_candidates=2, threshold=threshold)) == 2
 
 
-def test_grouping_finds_persons_orders_groups_by_size_and_keeps_messy_faces():
-    rng = np.random.default_rng(7)
-    centres = _unit(rng, 3) * 3
-    features = ([_near(rng, centres[0], 0.2) for _ in range(2)] + [_near(rng, centres[1], 0.2) for _ in range(4)]
-                + [_unit(rng, 1)[0] * 9] + [_near(rng, centres[0], 0.2)] + [_unit(rng, 1)[0] * -9])
+def grouped(features: list[np.ndarray]) -> tuple[list[list[int]], list[int]]:
+    """``group_by_similarity`` of features given in caller order, as positions in that order."""
     face_ids = [str(uuid.uuid4()) for _ in features]
     index = build_index("recognition_01", "v", [(None, face_id, feature_to_bytes(feature))
                                                 for face_id, feature in zip(face_ids, features)])
     position = {face_id: order for order, face_id in enumerate(face_ids)}
     rank = np.array([position[index.face_id(row)] for row in range(len(index))])
     groups, messy = group_by_similarity(index, rank)
-    named = [[face_ids.index(index.face_id(row)) for row in rows] for rows in groups]
-    assert named == [[2, 3, 4, 5], [0, 1, 7]]
-    assert [face_ids.index(index.face_id(row)) for row in messy] == [6, 8]
+    return ([[position[index.face_id(row)] for row in rows] for rows in groups],
+            [position[index.face_id(row)] for row in messy])
+
+
+def test_grouping_finds_persons_orders_groups_by_size_and_keeps_messy_faces():
+    rng = np.random.default_rng(7)
+    centres = _unit(rng, 3) * 3
+    features = ([_near(rng, centres[0], 0.2) for _ in range(2)] + [_near(rng, centres[1], 0.2) for _ in range(4)]
+                + [_unit(rng, 1)[0] * 9] + [_near(rng, centres[0], 0.2)] + [_unit(rng, 1)[0] * -9])
+    groups, messy = grouped(features)
+    assert groups == [[2, 3, 4, 5], [0, 1, 7]]
+    assert messy == [6, 8]
 
 
 def test_grouping_follows_chains_of_links():
@@ -95,11 +101,6 @@ def test_grouping_follows_chains_of_links():
     step = np.zeros(128, dtype=np.float32)
     step[0] = 0.5
     features = [start + step * k for k in (5, 0, 3, 1, 4, 2)]
-    face_ids = [str(uuid.uuid4()) for _ in features]
-    index = build_index("recognition_01", "v", [(None, face_id, feature_to_bytes(feature))
-                                                for face_id, feature in zip(face_ids, features)])
-    position = {face_id: order for order, face_id in enumerate(face_ids)}
-    rank = np.array([position[index.face_id(row)] for row in range(len(index))])
-    groups, messy = group_by_similarity(index, rank)
-    assert [[face_ids.index(index.face_id(row)) for row in rows] for rows in groups] == [[0, 1, 2, 3, 4, 5]]
+    groups, messy = grouped(features)
+    assert groups == [[0, 1, 2, 3, 4, 5]]
     assert messy == []

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from dlib_reference import FEATURE_PHOTOS
+
 from core.vision.model_files import dlib_model_path
 from core.vision.recognition import (
     extract_face_chips,
@@ -18,18 +20,6 @@ from core.vision.recognition import (
 
 dlib = pytest.importorskip("dlib")
 
-# Faces from 73 to 640 pixels wide: chips extracted directly and after one or two
-# pyramid_down<2> steps (biden.jpg, angelina_jolie/1.jpg).
-PHOTOS = [
-    "face_recognition/examples/two_people.jpg",
-    "face_recognition/examples/biden.jpg",
-    "face_recognition/examples/obama-240p.jpg",
-    "face_recognition/examples/knn_examples/test/kit_with_rose.jpg",
-    "facenet_pytorch/data/multiface.jpg",
-    "facenet_pytorch/data/test_images/angelina_jolie/1.jpg",
-    "dlib_faces/bald_guys.jpg",
-    "dlib_faces/2008_001322.jpg",
-]
 MAX_FEATURE_DISTANCE = 0.01
 
 
@@ -51,7 +41,7 @@ def dlib_faces(shared_data: Path, dlib_models: tuple[object, object, object]) ->
     """Per photo: the image, dlib's 5-point detections and dlib's descriptors."""
     detector, predictor, recognizer = dlib_models
     faces = []
-    for name in PHOTOS:
+    for name in FEATURE_PHOTOS:
         image = load_rgb(shared_data / name)
         detections = [predictor(image, box) for box in detector(image, 0)]
         descriptors = [np.array(recognizer.compute_face_descriptor(image, shape)) for shape in detections]
