@@ -2,10 +2,10 @@
 
 import azure.functions as func
 
-from functions import fallback
 from functions import (
     face,
     face_lists,
+    fallback,
     large_face_lists,
     large_person_group_persons,
     large_person_groups,

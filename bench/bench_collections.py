@@ -47,14 +47,22 @@ def add_face_throughput(api: FaceClient, adds: int, clients: int) -> float:
     photos = [(PHOTOS / name).read_bytes() for name in ("obama2.jpg", "biden.jpg", "obama-720p.jpg")]
     group = f"bench-add-{clients}-{int(time.time())}"
     assert api.put(f"/largepersongroups/{group}", json={"name": "bench"}).status_code == 200
-    persons = [api.post(f"/largepersongroups/{group}/persons", json={"name": str(n)}).json()["personId"]
-               for n in range(clients)]
-    api.post(f"/largepersongroups/{group}/persons/{persons[0]}/persistedfaces", data=photos[0],
-             headers={"Content-Type": "application/octet-stream"})
+    persons = [
+        api.post(f"/largepersongroups/{group}/persons", json={"name": str(n)}).json()["personId"]
+        for n in range(clients)
+    ]
+    api.post(
+        f"/largepersongroups/{group}/persons/{persons[0]}/persistedfaces",
+        data=photos[0],
+        headers={"Content-Type": "application/octet-stream"},
+    )
 
     def add(number: int) -> int:
-        response = api.post(f"/largepersongroups/{group}/persons/{persons[number % clients]}/persistedfaces",
-                            data=photos[number % len(photos)], headers={"Content-Type": "application/octet-stream"})
+        response = api.post(
+            f"/largepersongroups/{group}/persons/{persons[number % clients]}/persistedfaces",
+            data=photos[number % len(photos)],
+            headers={"Content-Type": "application/octet-stream"},
+        )
         return response.status_code
 
     started = time.perf_counter()
@@ -67,11 +75,11 @@ def add_face_throughput(api: FaceClient, adds: int, clients: int) -> float:
 
 def write_synthetic_group(group: str, faces: int) -> float:
     """Create a LargePersonGroup holding ``faces`` synthetic faces; returns the seconds it took."""
-    from core.collection_kinds import LARGE_PERSON_GROUP
-    from core.collections import create_collection
+    from core.collections.kinds import LARGE_PERSON_GROUP
+    from core.collections.lifecycle import create_collection
+    from core.search.index import feature_to_bytes
     from core.storage import face_members
     from core.storage.face_members import NewFace
-    from core.trained_index import feature_to_bytes
 
     started = time.perf_counter()
     create_collection(LARGE_PERSON_GROUP, group, {"name": group})
@@ -81,8 +89,12 @@ def write_synthetic_group(group: str, faces: int) -> float:
         person = face_members.create_person(LARGE_PERSON_GROUP, group, "synthetic", None)
         for first in range(0, count, FACES_PER_WRITE):
             vectors = rng.standard_normal((min(FACES_PER_WRITE, count - first), 128)).astype(np.float32)
-            face_members.add_faces(LARGE_PERSON_GROUP, group, person, [
-                NewFace(None, (0, 0, 100, 100), feature_to_bytes(vector), "recognition_01") for vector in vectors])
+            face_members.add_faces(
+                LARGE_PERSON_GROUP,
+                group,
+                person,
+                [NewFace(None, (0, 0, 100, 100), feature_to_bytes(vector), "recognition_01") for vector in vectors],
+            )
 
     sizes = [min(FACES_PER_PERSON, faces - first) for first in range(0, faces, FACES_PER_PERSON)]
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -129,8 +141,11 @@ def main() -> None:
                     group = f"bench-{faces}"
                     written = write_synthetic_group(group, faces)
                     seconds, size = train(api, group)
-                    print(f"LargePersonGroup of {faces:,} faces: written in {written:.1f} s, trained in "
-                          f"{seconds:.1f} s, index blob {size / 1e6:.1f} MB", flush=True)
+                    print(
+                        f"LargePersonGroup of {faces:,} faces: written in {written:.1f} s, trained in "
+                        f"{seconds:.1f} s, index blob {size / 1e6:.1f} MB",
+                        flush=True,
+                    )
         finally:
             host.stop()
             azurite.stop()

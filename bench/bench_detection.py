@@ -21,8 +21,8 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
 
 import dlib  # noqa: E402
 import numpy as np  # noqa: E402
@@ -31,8 +31,9 @@ from PIL import Image  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from core.vision.catalog import DETECTION_MODELS
 from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.registry import DETECTION_MODELS, get_detection_model  # noqa: E402
+from core.vision.registry import get_detection_model  # noqa: E402
 
 PHOTO = ROOT.parent / "shared" / "data" / "facenet_pytorch" / "data" / "multiface.jpg"
 SIZES = ((640, 480), (1280, 720), (1920, 1080))
@@ -73,8 +74,10 @@ def main() -> None:
         hog_cpu = next(cpu for label, _, cpu, _ in rows if label.startswith("dlib HOG"))
         print(f"\n{width}x{height}")
         for label, wall, cpu, count in rows:
-            print(f"  {label:30s} {wall:8.1f} / {cpu:8.1f} ms  faces {count:2d}"
-                  f"  x{cpu / default_cpu:6.2f} of detection_01  x{cpu / hog_cpu:6.2f} of dlib HOG")
+            print(
+                f"  {label:30s} {wall:8.1f} / {cpu:8.1f} ms  faces {count:2d}"
+                f"  x{cpu / default_cpu:6.2f} of detection_01  x{cpu / hog_cpu:6.2f} of dlib HOG"
+            )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ Starts its own Azurite and dev host (as the tests do), then measures over HTTP:
 
 Next to each search, in this process and on the same index, it times two
 brute-force references: the exhaustive float32 evaluation that defines the
-answer (``core.index_search.exhaustive_nearest``: every row evaluated with
-``core.feature_distance``), and the plain float32 matrix product over every
+answer (``core.search.exact.exhaustive_nearest``: every row evaluated with
+``core.search.distance``), and the plain float32 matrix product over every
 row with the per-person reduction and top-k (the fastest brute force, not
 reproducible row by row). It checks that the service's answers equal the
 exhaustive evaluation's, candidate for candidate and confidence for
@@ -37,8 +37,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import requests
@@ -50,9 +51,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import Azurite, DevHost  # noqa: E402
 
-from core.collection_kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind  # noqa: E402
-from core.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance  # noqa: E402
-from core.index_search import exhaustive_nearest  # noqa: E402
+from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind  # noqa: E402
+from core.search.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance  # noqa: E402
+from core.search.exact import exhaustive_nearest  # noqa: E402
+from core.search.index import (  # noqa: E402
+    FEATURE_DIMENSION,
+    TrainedIndex,
+    index_to_bytes,
+    row_to_id,
+)
 from core.settings import get_settings  # noqa: E402
 from core.storage.clients import reset_clients  # noqa: E402
 from core.storage.detected_faces import load_detected_faces, store_detected_faces  # noqa: E402
@@ -60,12 +67,6 @@ from core.storage.face_collections import CollectionRecord, insert_collection  #
 from core.storage.face_training import SUCCEEDED, TrainingRecord, write_training  # noqa: E402
 from core.storage.index_blobs import index_blob_name, save_index  # noqa: E402
 from core.timestamps import utc_now  # noqa: E402
-from core.trained_index import (  # noqa: E402
-    FEATURE_DIMENSION,
-    TrainedIndex,
-    index_to_bytes,
-    row_to_id,
-)
 
 PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "obama-1080p.jpg"
 FACES_PER_PERSON = 10
@@ -109,16 +110,21 @@ def expected_answer(index: TrainedIndex, queries: np.ndarray, count: int, thresh
     answers = []
     for positions, distances in exhaustive_nearest(index, queries, count, starts):
         confidences = confidence_from_squared_distance(distances).tolist()
-        answers.append([(row_to_id(ids[position]), confidence)
-                        for position, confidence in zip(positions.tolist(), confidences)
-                        if threshold is None or confidence >= threshold])
+        answers.append(
+            [
+                (row_to_id(ids[position]), confidence)
+                for position, confidence in zip(positions.tolist(), confidences)
+                if threshold is None or confidence >= threshold
+            ]
+        )
     return answers
 
 
 def service_answer(result: Any, holds_persons: bool) -> list[Any]:
     if holds_persons:
-        return [[(candidate["personId"], candidate["confidence"]) for candidate in item["candidates"]]
-                for item in result]
+        return [
+            [(candidate["personId"], candidate["confidence"]) for candidate in item["candidates"]] for item in result
+        ]
     return [[(match["persistedFaceId"], match["confidence"]) for match in result]]
 
 
@@ -182,7 +188,8 @@ def query_face_ids(rng: np.random.Generator, index: TrainedIndex, count: int) ->
     """faceIds of features near ``count`` faces of ``index`` (so each has a true match)."""
     rows = rng.choice(len(index), size=count, replace=False)
     features = index.features[rows] + 0.1 / np.sqrt(FEATURE_DIMENSION) * rng.standard_normal(
-        (count, FEATURE_DIMENSION), dtype=np.float32)
+        (count, FEATURE_DIMENSION), dtype=np.float32
+    )
     return store_detected_faces(list(features), MODEL, 86_400)
 
 
@@ -196,8 +203,15 @@ def bench_detect(session: requests.Session, base: str, repeat: int) -> None:
         print(f"detect {width}x{height} ({len(warm.json())} face): {percentiles(samples)}", flush=True)
 
 
-def bench_search(session: requests.Session, base: str, host: DevHost, rng: np.random.Generator, kind: CollectionKind,
-                 faces: int, repeat: int) -> None:
+def bench_search(
+    session: requests.Session,
+    base: str,
+    host: DevHost,
+    rng: np.random.Generator,
+    kind: CollectionKind,
+    faces: int,
+    repeat: int,
+) -> None:
     build_started = time.perf_counter()
     index = synthetic_index(rng, faces, with_persons=kind.holds_persons)
     collection_id = publish_trained_collection(kind, index)
@@ -205,13 +219,22 @@ def bench_search(session: requests.Session, base: str, host: DevHost, rng: np.ra
     setup_seconds = time.perf_counter() - build_started
     count = 5 if kind.holds_persons else 20
     if kind.holds_persons:
-        path, body = "/identify", {"faceIds": queries, "largePersonGroupId": collection_id,
-                                   "maxNumOfCandidatesReturned": count}
+        path, body = (
+            "/identify",
+            {"faceIds": queries, "largePersonGroupId": collection_id, "maxNumOfCandidatesReturned": count},
+        )
         label = f"identify 10 faceIds vs LargePersonGroup of {faces:,} faces ({index.person_count:,} persons)"
         threshold: float | None = SAME_PERSON_CONFIDENCE
     else:
-        path, body = "/findsimilars", {"faceId": queries[0], "largeFaceListId": collection_id,
-                                       "maxNumOfCandidatesReturned": count, "mode": "matchFace"}
+        path, body = (
+            "/findsimilars",
+            {
+                "faceId": queries[0],
+                "largeFaceListId": collection_id,
+                "maxNumOfCandidatesReturned": count,
+                "mode": "matchFace",
+            },
+        )
         label = f"find similar vs LargeFaceList of {faces:,} faces"
         threshold = None
     resident_before = resident_mb(host.process.pid)
@@ -220,25 +243,37 @@ def bench_search(session: requests.Session, base: str, host: DevHost, rng: np.ra
     first_ms = (time.perf_counter() - started) * 1000
     first.raise_for_status()
     result: Any = first.json()
-    matched = (all(item["candidates"] for item in result) if kind.holds_persons else bool(result))
+    matched = all(item["candidates"] for item in result) if kind.holds_persons else bool(result)
     samples = timed(lambda: session.post(f"{base}{path}", json=body), repeat)
     resident_after = resident_mb(host.process.pid)
-    index_mb = (index.features.nbytes + index.face_ids.nbytes
-                + (0 if index.person_ids is None else index.person_ids.nbytes + index.person_starts.nbytes)) / 2**20
+    index_mb = (
+        index.features.nbytes
+        + index.face_ids.nbytes
+        + (0 if index.person_ids is None else index.person_ids.nbytes + index.person_starts.nbytes)
+    ) / 2**20
     print(f"{label}: {percentiles(samples)}", flush=True)
-    print(f"    setup {setup_seconds:.1f} s, first call (loads the index) {first_ms:.0f} ms, every query matched: "
-          f"{matched}; index arrays {index_mb:.0f} MB; dev host RSS {resident_before:.0f} -> "
-          f"{resident_after:.0f} MB", flush=True)
+    print(
+        f"    setup {setup_seconds:.1f} s, first call (loads the index) {first_ms:.0f} ms, every query matched: "
+        f"{matched}; index arrays {index_mb:.0f} MB; dev host RSS {resident_before:.0f} -> "
+        f"{resident_after:.0f} MB",
+        flush=True,
+    )
     stored = load_detected_faces(queries)
     features = np.stack([stored[face_id].feature for face_id in queries]).astype(np.float32)
     exhaustive = timed(lambda: exhaustive_nearest(index, features, count, index.person_starts), REFERENCE_REPEAT)
     product = timed(lambda: matrix_product_search(index, features, count), repeat)
     equal = service_answer(result, kind.holds_persons) == expected_answer(index, features, count, threshold)
     service_ms = statistics.median(samples)
-    print(f"    brute force, exhaustive float32 evaluation (in process): {percentiles(exhaustive)}; "
-          f"reference / service {statistics.median(exhaustive) / service_ms:.2f}", flush=True)
-    print(f"    brute force, float32 matrix product + top-k (in process): {percentiles(product)}; "
-          f"reference / service {statistics.median(product) / service_ms:.2f}", flush=True)
+    print(
+        f"    brute force, exhaustive float32 evaluation (in process): {percentiles(exhaustive)}; "
+        f"reference / service {statistics.median(exhaustive) / service_ms:.2f}",
+        flush=True,
+    )
+    print(
+        f"    brute force, float32 matrix product + top-k (in process): {percentiles(product)}; "
+        f"reference / service {statistics.median(product) / service_ms:.2f}",
+        flush=True,
+    )
     print(f"    service answers equal the exhaustive evaluation's: {equal}", flush=True)
 
 
@@ -267,8 +302,9 @@ def main() -> None:
                 for faces in arguments.sizes:
                     bench_search(session, base, host, rng, LARGE_PERSON_GROUP, faces, arguments.repeat)
                 if arguments.find_similar_size:
-                    bench_search(session, base, host, rng, LARGE_FACE_LIST, arguments.find_similar_size,
-                                 arguments.repeat)
+                    bench_search(
+                        session, base, host, rng, LARGE_FACE_LIST, arguments.find_similar_size, arguments.repeat
+                    )
         finally:
             host.stop()
             azurite.stop()

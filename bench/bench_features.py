@@ -28,7 +28,7 @@ from dlib_reference import FEATURE_PHOTOS as PHOTOS  # noqa: E402
 
 from core.settings import get_settings  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.recognition import get_face_recognizer  # noqa: E402
+from core.vision.recognition.dlib_resnet import get_face_recognizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 

@@ -21,8 +21,8 @@ SMALL_PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" 
 
 OURS = f"""
 import resource
-from core.face_analysis import analyze_image
-from core.images import decode_image
+from core.vision.analysis import analyze_image
+from core.images.decode import decode_image
 from core.vision.prepare import prepare_models
 prepare_models()
 image = decode_image(open({str(PHOTO)!r}, "rb").read())
@@ -60,7 +60,9 @@ def peak_rss_mb(program: str) -> float:
 
 def main() -> None:
     ours, theirs = peak_rss_mb(OURS), peak_rss_mb(DLIB)
-    print(f"peak RSS, every model loaded and run: ours {ours:.0f} MB, dlib {theirs:.0f} MB, ours/dlib {ours / theirs:.2f}")
+    print(
+        f"peak RSS, every model loaded and run: ours {ours:.0f} MB, dlib {theirs:.0f} MB, ours/dlib {ours / theirs:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ def first_detect_seconds(azurite: Azurite, cache: Path, log: Path) -> float:
         while True:
             try:
                 response = requests.post(
-                    f"{host.base_url}/detect", data=image, timeout=300,
+                    f"{host.base_url}/detect",
+                    data=image,
+                    timeout=300,
                     headers={"Ocp-Apim-Subscription-Key": host.key, "Content-Type": "application/octet-stream"},
                 )
                 if response.status_code == 200 and response.json():
@@ -54,8 +56,13 @@ def first_detect_seconds(azurite: Azurite, cache: Path, log: Path) -> float:
 
 def prepare(cache: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "core.vision.prepare"], cwd=ROOT, check=True, capture_output=True,
-                   env={**os.environ, "FACE_MODEL_CACHE_DIR": str(cache)})
+    subprocess.run(
+        [sys.executable, "-m", "core.vision.prepare"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "FACE_MODEL_CACHE_DIR": str(cache)},
+    )
     return time.perf_counter() - started
 
 
@@ -70,14 +77,18 @@ def main() -> None:
             prepared = folder / "prepared-cache"
             prepare_seconds = prepare(prepared)
             warm = [first_detect_seconds(azurite, prepared, folder / "warm.log") for _ in range(runs)]
-            empty = [first_detect_seconds(azurite, folder / f"empty-cache-{run}", folder / "empty.log")
-                     for run in range(runs)]
+            empty = [
+                first_detect_seconds(azurite, folder / f"empty-cache-{run}", folder / "empty.log")
+                for run in range(runs)
+            ]
         finally:
             azurite.stop()
     warm_median, empty_median = statistics.median(warm), statistics.median(empty)
     print(f"prepare models into an empty cache: {prepare_seconds:.1f} s")
     print(f"cold start to first detect, prepared cache: median {warm_median:.2f} s  runs {[round(v, 2) for v in warm]}")
-    print(f"cold start to first detect, empty cache:    median {empty_median:.2f} s  runs {[round(v, 2) for v in empty]}")
+    print(
+        f"cold start to first detect, empty cache:    median {empty_median:.2f} s  runs {[round(v, 2) for v in empty]}"
+    )
     print(f"empty / prepared: {empty_median / warm_median:.2f}x")
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 from PIL import Image
@@ -30,8 +30,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.vision.detectors import DlibCnnFaceDetector, MtcnnFaceDetector  # noqa: E402
-from core.vision.registry import DETECTION_MODELS, get_detection_model  # noqa: E402
+from core.vision.catalog import DETECTION_MODELS
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector  # noqa: E402
+from core.vision.registry import get_detection_model  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "data"
 ANNOTATIONS = ("dlib_faces/training.xml", "dlib_faces/testing.xml")
@@ -109,8 +110,10 @@ def evaluate(label: str, detect, truths: dict[str, list[Box]], images: dict[str,
         detections += len(detected)
         total += len(boxes)
     recall, precision = found / total, found / max(detections, 1)
-    print(f"{label:44s} recall {recall:.3f} ({found}/{total})  precision {precision:.3f} ({found}/{detections})"
-          f"  {1000 * seconds / len(truths):7.1f} ms/image")
+    print(
+        f"{label:44s} recall {recall:.3f} ({found}/{total})  precision {precision:.3f} ({found}/{detections})"
+        f"  {1000 * seconds / len(truths):7.1f} ms/image"
+    )
     return {"recall": recall, "precision": precision}
 
 
@@ -140,7 +143,9 @@ def agreement_with_dlib_cnn(name: str) -> None:
         detected = live(detector)(np.asarray(Image.open(DATA_DIR / photo).convert("RGB")), photo)
         matched = matches(truths, detected)
         found, total, extra = found + matched, total + len(truths), extra + len(detected) - matched
-    print(f"registry {name:35s} finds {found}/{total} of dlib CNN's faces in {len(fixture)} photos, {extra} other boxes")
+    print(
+        f"registry {name:35s} finds {found}/{total} of dlib CNN's faces in {len(fixture)} photos, {extra} other boxes"
+    )
 
 
 def smallest_faces(name: str) -> None:

@@ -20,7 +20,7 @@ the descriptor about as far as a calibrated MTCNN box does.
     python bench/fit_box_calibration.py --landmarks  # measure landmark-based box normalisation
     python bench/fit_box_calibration.py --refined    # measure MMOD box refinement
 
-``--refined`` measures ``core.vision.box_refinement``: each calibrated MTCNN
+``--refined`` measures ``core.vision.detection.refinement``: each calibrated MTCNN
 box replaced by dlib's CNN box recomputed on crops of dlib's pyramid (the
 calibrated box where that finds nothing), against dlib's boxes and
 descriptors in the refinement's convention (upsample 0 where dlib's detector
@@ -54,10 +54,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.vision.box_calibration import MTCNN_TO_DLIB, Box, BoxCalibration  # noqa: E402
-from core.vision.box_refinement import refine_boxes  # noqa: E402
+from core.vision.detection.calibration import MTCNN_TO_DLIB, Box, BoxCalibration  # noqa: E402
+from core.vision.detection.mtcnn import Mtcnn  # noqa: E402
+from core.vision.detection.refinement import refine_boxes  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.mtcnn import Mtcnn  # noqa: E402
 from core.vision.shape_predictor import load_shape_predictor  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "dlib_reference.json"
@@ -85,8 +85,9 @@ def convention_faces(entry: dict) -> list[dict]:
     """dlib's faces at upsample 0, and at upsample 1 those it finds only there (the
     refinement's convention)."""
     at_zero = entry["cnn"]["0"]
-    only_at_one = [face for face in entry["cnn"].get("1", [])
-                   if all(box_iou(face["box"], other["box"]) < 0.5 for other in at_zero)]
+    only_at_one = [
+        face for face in entry["cnn"].get("1", []) if all(box_iou(face["box"], other["box"]) < 0.5 for other in at_zero)
+    ]
     return at_zero + only_at_one
 
 
@@ -112,8 +113,9 @@ def match(reference: list[int], boxes: list[Box]) -> Box | None:
     return best
 
 
-def matched_pairs(detect: Callable[[np.ndarray], list[Box]],
-                  faces_of: Callable[[dict], list[dict]] = reference_faces) -> list[Pair]:
+def matched_pairs(
+    detect: Callable[[np.ndarray], list[Box]], faces_of: Callable[[dict], list[dict]] = reference_faces
+) -> list[Pair]:
     fixture = json.loads(FIXTURE.read_text())
     pairs = []
     for name, entry in sorted(fixture["images"].items()):
@@ -169,10 +171,12 @@ def distance_to_reference(image: np.ndarray, face: dict, shape: dlib.full_object
 
 def descriptor_distances(pairs: list[Pair], to_box: Callable[[Box], Box]) -> np.ndarray:
     """Distances to dlib's descriptors of the descriptors from ``to_box`` of each detector box."""
-    return np.asarray([
-        distance_to_reference(load_rgb(name), face, dlib_shape(load_rgb(name), to_box(box)))
-        for name, face, box in pairs
-    ])
+    return np.asarray(
+        [
+            distance_to_reference(load_rgb(name), face, dlib_shape(load_rgb(name), to_box(box)))
+            for name, face, box in pairs
+        ]
+    )
 
 
 def refine(pairs: list[Pair], start: BoxCalibration) -> BoxCalibration:
@@ -221,20 +225,26 @@ def fit_landmark_frame(pairs: list[Pair]) -> BoxCalibration:
 
 
 def landmark_distances(pairs: list[Pair], frame: BoxCalibration) -> np.ndarray:
-    return np.asarray([
-        distance_to_reference(
-            load_rgb(name), face, dlib_shape(load_rgb(name), frame.apply(landmark_box(load_rgb(name), box)))
-        )
-        for name, face, box in pairs
-    ])
+    return np.asarray(
+        [
+            distance_to_reference(
+                load_rgb(name), face, dlib_shape(load_rgb(name), frame.apply(landmark_box(load_rgb(name), box)))
+            )
+            for name, face, box in pairs
+        ]
+    )
 
 
 def one_pixel_floor(pairs: list[Pair]) -> np.ndarray:
     """Distances to dlib's descriptors from dlib's own CNN boxes moved one pixel right."""
-    return np.asarray([
-        distance_to_reference(load_rgb(name), face, dlib_shape(load_rgb(name), np.asarray(face["box"]) + ONE_PIXEL_RIGHT))
-        for name, face, _ in pairs
-    ])
+    return np.asarray(
+        [
+            distance_to_reference(
+                load_rgb(name), face, dlib_shape(load_rgb(name), np.asarray(face["box"]) + ONE_PIXEL_RIGHT)
+            )
+            for name, face, _ in pairs
+        ]
+    )
 
 
 def report(label: str, distances: np.ndarray) -> None:
@@ -245,8 +255,11 @@ def report(label: str, distances: np.ndarray) -> None:
     )
 
 
-def held_out(pairs: list[Pair], fit_on: Callable[[list[Pair]], BoxCalibration],
-             measure: Callable[[list[Pair], BoxCalibration], np.ndarray]) -> np.ndarray:
+def held_out(
+    pairs: list[Pair],
+    fit_on: Callable[[list[Pair]], BoxCalibration],
+    measure: Callable[[list[Pair], BoxCalibration], np.ndarray],
+) -> np.ndarray:
     """Distances of each half of the photos under the fit on the other half."""
     first, second = split_by_photo(pairs)
     return np.concatenate([measure(second, fit_on(first)), measure(first, fit_on(second))])
@@ -270,15 +283,19 @@ def measure_refinement(mtcnn: Mtcnn) -> None:
         seconds.append(time.perf_counter() - start)
         for (face, _), rect, fallback in zip(faces, rects, calibrated):
             refined.append((image, face, rect, fallback))
-    distances = np.asarray([
-        distance_to_reference(image, face, dlib_shape(image, fallback if rect is None else rect))
-        for image, face, rect, fallback in refined
-    ])
+    distances = np.asarray(
+        [
+            distance_to_reference(image, face, dlib_shape(image, fallback if rect is None else rect))
+            for image, face, rect, fallback in refined
+        ]
+    )
     report("MTCNN refined", distances)
     exact = np.mean([rect is not None and list(rect) == face["box"] for _, face, rect, _ in refined])
     missing = sum(rect is None for _, _, rect, _ in refined)
-    print(f"refined boxes equal to dlib's: {exact:.1%}; not found by the refinement: {missing}; "
-          f"refinement time per photo: median {1000 * np.median(seconds):.0f} ms, max {1000 * max(seconds):.0f} ms")
+    print(
+        f"refined boxes equal to dlib's: {exact:.1%}; not found by the refinement: {missing}; "
+        f"refinement time per photo: median {1000 * np.median(seconds):.0f} ms, max {1000 * max(seconds):.0f} ms"
+    )
 
 
 def main() -> None:

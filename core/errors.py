@@ -87,6 +87,4 @@ def method_not_allowed() -> FaceError:
 
 
 def internal_error(request_id: str) -> FaceError:
-    return FaceError(
-        500, "InternalServerError", f"An internal error occurred. Request id: {request_id}."
-    )
+    return FaceError(500, "InternalServerError", f"An internal error occurred. Request id: {request_id}.")

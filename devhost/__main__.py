@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import secrets
-import sys
 import threading
 from pathlib import Path
 
@@ -51,7 +50,6 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)
-    sys.path.insert(0, str(ROOT))
     load_local_settings(ROOT / "local.settings.json")
     key = ensure_api_key()
 
@@ -70,8 +68,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Face API endpoint: {endpoint}/{prefix}", flush=True)
     print(f"Ocp-Apim-Subscription-Key: {key}", flush=True)
     try:
-        uvicorn.run(HttpHost(functions, prefix), host=arguments.host, port=arguments.port, log_level="warning",
-                    timeout_graceful_shutdown=5)
+        uvicorn.run(
+            HttpHost(functions, prefix),
+            host=arguments.host,
+            port=arguments.port,
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+        )
     finally:
         stop.set()
 

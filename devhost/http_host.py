@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import azure.functions as func
@@ -51,8 +52,13 @@ def http_functions(functions: list[Function]) -> list[HttpFunction]:
             {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
         )
         found.append(
-            HttpFunction(function.get_function_name(), compile_route(trigger.route or function.get_function_name()),
-                         methods, trigger.name, function.get_user_function())
+            HttpFunction(
+                function.get_function_name(),
+                compile_route(trigger.route or function.get_function_name()),
+                methods,
+                trigger.name,
+                function.get_user_function(),
+            )
         )
     return sorted(found, key=lambda item: sort_key(item.route))
 
@@ -93,7 +99,7 @@ class HttpHost:
         """The function serving ``method`` on ``path``, with its route parameters."""
         if not (path == self.prefix or path.startswith(self.prefix + "/")):
             raise resource_not_found()
-        relative = path[len(self.prefix):]
+        relative = path[len(self.prefix) :]
         path_matched = False
         for function in self.functions:
             parameters = function.route.match(relative)

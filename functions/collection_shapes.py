@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.collection_kinds import CollectionKind
-from core.collections import CollectionDetails
+from core.collections.kinds import CollectionKind
+from core.collections.lifecycle import CollectionDetails
 from core.storage.face_collections import CollectionRecord
 from core.storage.face_members import FaceRecord, PersonRecord
 from core.storage.face_training import TrainingRecord
@@ -26,8 +26,12 @@ def collection_details_body(kind: CollectionKind, details: CollectionDetails, wi
 
 
 def person_body(person: PersonRecord) -> dict[str, Any]:
-    return {"personId": person.person_id, "name": person.name, "userData": person.user_data,
-            "persistedFaceIds": list(person.persisted_face_ids)}
+    return {
+        "personId": person.person_id,
+        "name": person.name,
+        "userData": person.user_data,
+        "persistedFaceIds": list(person.persisted_face_ids),
+    }
 
 
 def face_body(face: FaceRecord) -> dict[str, Any]:

@@ -2,14 +2,14 @@
 
 import azure.functions as func
 
-from core.detection import DetectOptions, detect, face_id_time_to_live
-from core.find_similar import find_similar
-from core.grouping import group
-from core.identification import identify
+from core.operations.detect import DetectOptions, detect, face_id_time_to_live
+from core.operations.find_similar import find_similar
+from core.operations.group import group
+from core.operations.identify import identify
+from core.operations.verify import verify
 from core.storage.detected_faces import purge_expired_faces
-from core.verification import verify
 from core.vision.attributes import parse_attribute_names
-from core.vision.registry import (
+from core.vision.catalog import (
     DEFAULT_DETECTION_MODEL,
     DEFAULT_RECOGNITION_MODEL,
     check_detection_request,
@@ -41,8 +41,9 @@ def detect_options(req: func.HttpRequest) -> DetectOptions:
         detection_model=(query_text(req, "detectionModel") or DEFAULT_DETECTION_MODEL).lower(),
         face_id_time_to_live=face_id_time_to_live(query_int(req, "faceIdTimeToLive", None)),
     )
-    check_detection_request(options.detection_model, options.recognition_model, options.return_landmarks,
-                            options.attributes)
+    check_detection_request(
+        options.detection_model, options.recognition_model, options.return_landmarks, options.attributes
+    )
     return options
 
 

@@ -2,7 +2,7 @@
 
 import azure.functions as func
 
-from core.collection_kinds import FACE_LIST
+from core.collections.kinds import FACE_LIST
 from functions.collection_routes import register_collection_operations, register_list_face_operations
 
 blueprint = func.Blueprint()

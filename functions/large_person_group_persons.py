@@ -2,7 +2,7 @@
 
 import azure.functions as func
 
-from core.collection_kinds import LARGE_PERSON_GROUP
+from core.collections.kinds import LARGE_PERSON_GROUP
 from functions.collection_routes import register_person_operations
 
 blueprint = func.Blueprint()

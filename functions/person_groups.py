@@ -2,7 +2,7 @@
 
 import azure.functions as func
 
-from core.collection_kinds import PERSON_GROUP
+from core.collections.kinds import PERSON_GROUP
 from functions.collection_routes import register_collection_operations, register_training_operations
 
 blueprint = func.Blueprint()

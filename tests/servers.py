@@ -7,16 +7,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 AZURITE = ROOT / "node_modules" / ".bin" / "azurite"
 
-sys.path.insert(0, str(ROOT))
 from core.settings import get_settings  # noqa: E402
 from core.storage.clients import azurite_connection_string, reset_clients  # noqa: E402
 
@@ -72,16 +71,33 @@ class Azurite:
         blob, queue, table = self.ports
         return azurite_connection_string("127.0.0.1", blob, queue, table)
 
-    def start(self) -> "Azurite":
+    def start(self) -> Azurite:
         blob, queue, table = self.ports
         self.location.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [str(AZURITE), "--silent", "--loose", "--skipApiVersionCheck", "--disableTelemetry",
-             "--location", str(self.location),
-             "--blobHost", "127.0.0.1", "--blobPort", str(blob),
-             "--queueHost", "127.0.0.1", "--queuePort", str(queue),
-             "--tableHost", "127.0.0.1", "--tablePort", str(table)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(AZURITE),
+                "--silent",
+                "--loose",
+                "--skipApiVersionCheck",
+                "--disableTelemetry",
+                "--location",
+                str(self.location),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                str(blob),
+                "--queueHost",
+                "127.0.0.1",
+                "--queuePort",
+                str(queue),
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                str(table),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for port in self.ports:
             wait_for_port(port, 60, self.process)
@@ -119,11 +135,14 @@ class DevHost:
     def base_url(self) -> str:
         return f"{self.endpoint}/face/v1.0"
 
-    def start(self) -> "DevHost":
+    def start(self) -> DevHost:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devhost", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port, 120, self.process)
         return self

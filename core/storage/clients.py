@@ -9,7 +9,7 @@ once per process.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError
@@ -24,7 +24,9 @@ AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
 
 
-def azurite_connection_string(host: str = "127.0.0.1", blob: int = 10000, queue: int = 10001, table: int = 10002) -> str:
+def azurite_connection_string(
+    host: str = "127.0.0.1", blob: int = 10000, queue: int = 10001, table: int = 10002
+) -> str:
     """The connection string of an Azurite instance on ``host`` with the given ports."""
     return (
         f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
@@ -80,7 +82,7 @@ def queue_service() -> QueueServiceClient:
 _creation_lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> TableClient:
     """The table ``name``, created if it does not exist yet."""
     with _creation_lock:
@@ -91,7 +93,7 @@ def table(name: str) -> TableClient:
     return table_service().get_table_client(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def container(name: str) -> ContainerClient:
     """The blob container ``name``, created if it does not exist yet."""
     client = blob_service().get_container_client(name)
@@ -103,7 +105,7 @@ def container(name: str) -> ContainerClient:
     return client
 
 
-@lru_cache(maxsize=None)
+@cache
 def queue(name: str) -> QueueClient:
     """The queue ``name`` (base64 messages, as the Functions host expects), created if missing."""
     client = queue_service().get_queue_client(name)

@@ -17,20 +17,20 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import groupby
-from typing import Iterable, Sequence
 
 import numpy as np
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError
 
+from core.search.index import feature_from_bytes, feature_to_bytes
 from core.storage.clients import table
 from core.storage.resources import DETECTED_FACES_TABLE
-from core.trained_index import feature_from_bytes, feature_to_bytes
 
 MAX_TRANSACTION_OPERATIONS = 100
 CACHED_FACES = 20_000
@@ -51,7 +51,7 @@ class DetectedFaceRecord:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def partition_of(face_id: str) -> str:
@@ -118,7 +118,7 @@ def _record(entity: dict[str, object]) -> DetectedFaceRecord:
         face_id=str(entity["RowKey"]),
         recognition_model=str(entity["RecognitionModel"]),
         feature=feature_from_bytes(bytes(entity["Feature"])),  # type: ignore[arg-type]
-        expires_on=expires_on if expires_on.tzinfo else expires_on.replace(tzinfo=timezone.utc),
+        expires_on=expires_on if expires_on.tzinfo else expires_on.replace(tzinfo=UTC),
     )
 
 
@@ -127,8 +127,10 @@ def store_detected_faces(
 ) -> list[str]:
     """Store one new faceId per feature and return the faceIds, in the features' order."""
     expires_on = (now or utc_now()) + timedelta(seconds=time_to_live_seconds)
-    records = [DetectedFaceRecord(str(uuid.uuid4()), recognition_model, np.asarray(feature, np.float32), expires_on)
-               for feature in features]
+    records = [
+        DetectedFaceRecord(str(uuid.uuid4()), recognition_model, np.asarray(feature, np.float32), expires_on)
+        for feature in features
+    ]
     client = table(DETECTED_FACES_TABLE)
     by_partition = sorted(records, key=lambda record: record.face_id)
     for _, group in groupby(by_partition, key=lambda record: partition_of(record.face_id)):
@@ -160,7 +162,9 @@ def load_detected_faces(face_ids: Iterable[str], now: datetime | None = None) ->
     wanted = list(dict.fromkeys(face_ids))
     known = {face_id: recent_faces.get(face_id) for face_id in wanted}
     missing = [face_id for face_id, record in known.items() if record is None]
-    fetched = list(_reader_pool().map(_fetch, missing)) if len(missing) > 1 else [_fetch(face_id) for face_id in missing]
+    fetched = (
+        list(_reader_pool().map(_fetch, missing)) if len(missing) > 1 else [_fetch(face_id) for face_id in missing]
+    )
     known.update(zip(missing, fetched))
     moment = now or utc_now()
     return {face_id: record for face_id, record in known.items() if record is not None and not record.expired(moment)}
@@ -178,7 +182,7 @@ def purge_expired_faces(now: datetime | None = None) -> int:
     for partition, group in groupby(keys, key=lambda key: key[0]):
         rows = [row for _, row in group]
         for start in range(0, len(rows), MAX_TRANSACTION_OPERATIONS):
-            batch = rows[start:start + MAX_TRANSACTION_OPERATIONS]
+            batch = rows[start : start + MAX_TRANSACTION_OPERATIONS]
             _delete_rows(client, partition, batch)
             deleted += len(batch)
     return deleted

@@ -17,7 +17,7 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
-from core.collection_kinds import CollectionKind
+from core.collections.kinds import CollectionKind
 from core.storage.clients import table
 from core.storage.conditional import (
     MemberWriteFailed,
@@ -103,8 +103,9 @@ def insert_collection(kind: CollectionKind, record: CollectionRecord) -> None:
         if count >= kind.collection_limit:
             raise kind.collection_quota_exceeded()
         try:
-            submit_guarded(_table(), [guarded_replace(_count_entity(kind.name, count + 1), etag),
-                                      ("create", _entity(record))])
+            submit_guarded(
+                _table(), [guarded_replace(_count_entity(kind.name, count + 1), etag), ("create", _entity(record))]
+            )
         except MemberWriteFailed as failure:
             if failure.status == 409:
                 raise kind.exists() from None
@@ -137,8 +138,13 @@ def remove_collection(kind: CollectionKind, collection_id: str) -> None:
         except ResourceNotFoundError:
             return
         count, etag = _count_row(kind.name)
-        submit_guarded(_table(), [guarded_replace(_count_entity(kind.name, max(count - 1, 0)), etag),
-                                  guarded_delete(_entity(_record(row)), etag_of(row))])
+        submit_guarded(
+            _table(),
+            [
+                guarded_replace(_count_entity(kind.name, max(count - 1, 0)), etag),
+                guarded_delete(_entity(_record(row)), etag_of(row)),
+            ],
+        )
 
     retry_on_conflict(attempt)
 

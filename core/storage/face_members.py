@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core import limits
-from core.collection_kinds import CollectionKind, person_face_quota_exceeded, person_not_found
+from core.collections.kinds import CollectionKind, person_face_quota_exceeded, person_not_found
+from core.collections.target_face import Rectangle
 from core.storage.clients import table
 from core.storage.conditional import (
     MemberWriteFailed,
@@ -38,7 +40,6 @@ from core.storage.conditional import (
     submit_guarded,
 )
 from core.storage.resources import MEMBERS_TABLE
-from core.target_face import Rectangle
 
 HEAD_KEY = "head"
 PERSON_PREFIX = "person:"
@@ -101,8 +102,9 @@ def _get(partition_key: str, row_key: str) -> Any | None:
         return None
 
 
-def _range(partition_key: str, prefix: str, after: str | None, top: int | None,
-           select: list[str] | None = None) -> Iterator[Any]:
+def _range(
+    partition_key: str, prefix: str, after: str | None, top: int | None, select: list[str] | None = None
+) -> Iterator[Any]:
     query = "PartitionKey eq @pk and RowKey gt @low and RowKey lt @high"
     parameters = {"pk": partition_key, "low": prefix + (after or ""), "high": prefix_end(prefix)}
     page = min(top or 1000, 1000)
@@ -125,7 +127,7 @@ def _head_entity(partition_key: str, count: int) -> dict[str, Any]:
 
 def _person(entity: Any) -> PersonRecord:
     return PersonRecord(
-        person_id=entity["RowKey"][len(PERSON_PREFIX):],
+        person_id=entity["RowKey"][len(PERSON_PREFIX) :],
         name=entity.get("name"),
         user_data=entity.get("userData"),
         persisted_face_ids=tuple(json.loads(entity.get("persistedFaceIds") or "[]")),
@@ -160,7 +162,10 @@ def _face_entity(partition_key: str, person_id: str | None, face_id: str, face: 
     entity: dict[str, Any] = {
         "PartitionKey": partition_key,
         "RowKey": face_key(person_id, face_id),
-        "left": left, "top": top, "width": width, "height": height,
+        "left": left,
+        "top": top,
+        "width": width,
+        "height": height,
         "feature": face.feature,
         "recognitionModel": face.recognition_model,
     }
@@ -180,8 +185,13 @@ def create_person(kind: CollectionKind, collection_id: str, name: str | None, us
         count, etag = _head(partition_key)
         if count >= kind.member_limit:
             raise kind.member_quota_exceeded()
-        submit_guarded(_table(), [guarded_replace(_head_entity(partition_key, count + 1), etag),
-                                  ("create", _person_entity(partition_key, person))])
+        submit_guarded(
+            _table(),
+            [
+                guarded_replace(_head_entity(partition_key, count + 1), etag),
+                ("create", _person_entity(partition_key, person)),
+            ],
+        )
 
     retry_on_conflict(attempt)
     return person.person_id
@@ -217,8 +227,13 @@ def delete_person(kind: CollectionKind, collection_id: str, person_id: str) -> b
         if entity is None:
             return False
         count, etag = _head(partition_key)
-        submit_guarded(_table(), [guarded_replace(_head_entity(partition_key, max(count - 1, 0)), etag),
-                                  guarded_delete(dict(entity), etag_of(entity))])
+        submit_guarded(
+            _table(),
+            [
+                guarded_replace(_head_entity(partition_key, max(count - 1, 0)), etag),
+                guarded_delete(dict(entity), etag_of(entity)),
+            ],
+        )
         return True
 
     if not retry_on_conflict(attempt):
@@ -253,8 +268,9 @@ def add_faces(kind: CollectionKind, collection_id: str, person_id: str | None, f
             person = _person(entity)
             if len(person.persisted_face_ids) + len(faces) > limits.MAX_FACES_PER_PERSON:
                 raise person_face_quota_exceeded()
-            grown = PersonRecord(person.person_id, person.name, person.user_data,
-                                 person.persisted_face_ids + tuple(face_ids))
+            grown = PersonRecord(
+                person.person_id, person.name, person.user_data, person.persisted_face_ids + tuple(face_ids)
+            )
             counter = guarded_replace(_person_entity(partition_key, grown), etag_of(entity))
         submit_guarded(_table(), [counter, *rows])
 
@@ -267,8 +283,9 @@ def read_face(kind: CollectionKind, collection_id: str, person_id: str | None, f
     return None if entity is None else _face(entity)
 
 
-def update_face(kind: CollectionKind, collection_id: str, person_id: str | None, face_id: str,
-                changes: dict[str, Any]) -> bool:
+def update_face(
+    kind: CollectionKind, collection_id: str, person_id: str | None, face_id: str, changes: dict[str, Any]
+) -> bool:
     """Merge ``userData`` changes into a face; False when the face does not exist."""
     if not changes:
         return read_face(kind, collection_id, person_id, face_id) is not None
@@ -298,8 +315,12 @@ def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None,
             person = _person(entity)
             if face_id not in person.persisted_face_ids:
                 return False
-            shrunk = PersonRecord(person.person_id, person.name, person.user_data,
-                                  tuple(known for known in person.persisted_face_ids if known != face_id))
+            shrunk = PersonRecord(
+                person.person_id,
+                person.name,
+                person.user_data,
+                tuple(known for known in person.persisted_face_ids if known != face_id),
+            )
             counter = guarded_replace(_person_entity(partition_key, shrunk), etag_of(entity))
         try:
             submit_guarded(_table(), [counter, ("delete", row)])
@@ -314,18 +335,27 @@ def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None,
 
 def list_faces(kind: CollectionKind, collection_id: str, start: str | None, top: int | None) -> list[FaceRecord]:
     """A face list's faces with ids after ``start``, ascending."""
-    return [_face(entity) for entity in _range(partition(kind, collection_id), FACE_PREFIX, start, top,
-                                               ["RowKey", "personId", "userData", "left", "top", "width", "height",
-                                                "recognitionModel"])]
+    return [
+        _face(entity)
+        for entity in _range(
+            partition(kind, collection_id),
+            FACE_PREFIX,
+            start,
+            top,
+            ["RowKey", "personId", "userData", "left", "top", "width", "height", "recognitionModel"],
+        )
+    ]
 
 
 def person_face_features(kind: CollectionKind, collection_id: str, person: PersonRecord) -> list[bytes]:
     """The stored features of the faces a person lists, in one range query."""
     prefix = f"{FACE_PREFIX}{person.person_id}:"
     listed = set(person.persisted_face_ids)
-    return [bytes(entity["feature"])
-            for entity in _range(partition(kind, collection_id), prefix, None, None, ["RowKey", "feature"])
-            if entity["RowKey"][len(prefix):] in listed]
+    return [
+        bytes(entity["feature"])
+        for entity in _range(partition(kind, collection_id), prefix, None, None, ["RowKey", "feature"])
+        if entity["RowKey"][len(prefix) :] in listed
+    ]
 
 
 def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str | None, str, bytes]]:
@@ -337,8 +367,12 @@ def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str |
     listed: set[str] = set()
     faces: list[tuple[str | None, str, bytes]] = []
     query = "PartitionKey eq @pk"
-    for entity in _table().query_entities(query, parameters={"pk": partition_key}, results_per_page=1000,
-                                          select=["RowKey", "personId", "feature", "persistedFaceIds"]):
+    for entity in _table().query_entities(
+        query,
+        parameters={"pk": partition_key},
+        results_per_page=1000,
+        select=["RowKey", "personId", "feature", "persistedFaceIds"],
+    ):
         key = entity["RowKey"]
         if key.startswith(PERSON_PREFIX):
             listed.update(json.loads(entity.get("persistedFaceIds") or "[]"))
@@ -352,14 +386,18 @@ def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str |
 def delete_members(kind: CollectionKind, collection_id: str) -> None:
     """Delete every row of the collection's partition."""
     partition_key = partition(kind, collection_id)
-    keys = [entity["RowKey"] for entity in _table().query_entities(
-        "PartitionKey eq @pk", parameters={"pk": partition_key}, select=["RowKey"], results_per_page=1000)]
+    keys = [
+        entity["RowKey"]
+        for entity in _table().query_entities(
+            "PartitionKey eq @pk", parameters={"pk": partition_key}, select=["RowKey"], results_per_page=1000
+        )
+    ]
     _delete_rows(partition_key, keys)
 
 
 def _delete_rows(partition_key: str, row_keys: list[str]) -> None:
     for first in range(0, len(row_keys), TRANSACTION_SIZE):
-        chunk = row_keys[first:first + TRANSACTION_SIZE]
+        chunk = row_keys[first : first + TRANSACTION_SIZE]
         try:
             _table().submit_transaction([("delete", {"PartitionKey": partition_key, "RowKey": key}) for key in chunk])
         except TableTransactionError:

@@ -39,7 +39,7 @@ class TrainingRecord:
     index_blob: str | None = None
     etag: str | None = None
 
-    def with_changes(self, **changes: Any) -> "TrainingRecord":
+    def with_changes(self, **changes: Any) -> TrainingRecord:
         return replace(self, **changes)
 
 
@@ -95,8 +95,12 @@ def write_training(record: TrainingRecord) -> TrainingRecord:
         if record.etag is None:
             metadata = _table().create_entity(_entity(record))
         else:
-            metadata = _table().update_entity(_entity(record), mode=UpdateMode.REPLACE, etag=record.etag,
-                                              match_condition=MatchConditions.IfNotModified)
+            metadata = _table().update_entity(
+                _entity(record),
+                mode=UpdateMode.REPLACE,
+                etag=record.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
     except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError) as error:
         raise WriteConflict() from error
     return record.with_changes(etag=metadata["etag"])

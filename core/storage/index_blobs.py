@@ -18,11 +18,11 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError, ResourceNotModifiedError
 from azure.storage.blob import ContainerClient
 
+from core.search.exact import prepare_search
+from core.search.index import TrainedIndex, index_from_bytes
 from core.storage.clients import container
-from core.index_search import prepare_search
 from core.storage.face_training import TrainingRecord, read_training
 from core.storage.resources import INDEX_CONTAINER
-from core.trained_index import TrainedIndex, index_from_bytes
 
 CACHED_INDEXES = 16
 

@@ -24,8 +24,9 @@ class TrainingJob:
 def parse_job(body: bytes) -> TrainingJob:
     """The job in a message body (ValueError when it is not one)."""
     value = json.loads(body)
-    if not isinstance(value, dict) or not all(isinstance(value.get(field), str)
-                                              for field in ("kind", "collectionId", "trainingId")):
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(field), str) for field in ("kind", "collectionId", "trainingId")
+    ):
         raise ValueError("not a training job")
     return TrainingJob(value["kind"], value["collectionId"], value["trainingId"])
 

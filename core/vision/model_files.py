@@ -13,8 +13,8 @@ import hashlib
 import importlib.util
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from core.settings import get_settings
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 
 from core.settings import get_settings
-from core.vision.mmod_network import get_mmod_network
-from core.vision.mtcnn import get_mtcnn_networks
-from core.vision.recognition import get_face_recognizer
+from core.vision.detection.mmod_network import get_mmod_network
+from core.vision.detection.mtcnn import get_mtcnn_networks
+from core.vision.recognition.dlib_resnet import get_face_recognizer
 from core.vision.shape_predictor import load_shape_predictor
 
 

@@ -9,7 +9,7 @@ found in a 1920x1080 photo; ``bench/bench_detection.py``: CPU time per image):
 
 * detection_01 (default): MTCNN from 36-pixel faces. Recall 0.977 (dlib's CNN:
   0.930 at upsample 1, 0.233 at upsample 0); faces down to 16 pixels. Each
-  face's box is refined to dlib's own CNN box (``core.vision.box_refinement``),
+  face's box is refined to dlib's own CNN box (``core.vision.detection.refinement``),
   so its features are those of dlib's pipeline (all 112 faces of the shared
   photos dlib finds get dlib's box to the pixel); about 95, 115 and 190 ms at
   640x480, 1280x720 and 1920x1080 with six faces (30, 65 and 110 without the
@@ -31,91 +31,31 @@ process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, Sequence
+from collections.abc import Callable
+from functools import cache
 
-from core.errors import bad_argument
-from core.vision.detectors import DlibCnnFaceDetector, FaceDetector, MtcnnFaceDetector
-from core.vision.recognition import FaceRecognizer, get_face_recognizer
+from core.vision.catalog import DETECTION_MODELS, RECOGNITION_MODELS, check_detection_model, check_recognition_model
+from core.vision.detection.detectors import DlibCnnFaceDetector, FaceDetector, MtcnnFaceDetector
+from core.vision.recognition.dlib_resnet import FaceRecognizer, get_face_recognizer
 
-DETECTION_01_ATTRIBUTES = frozenset(
-    name.lower()
-    for name in (
-        "age", "gender", "headPose", "smile", "facialHair", "glasses", "emotion", "hair",
-        "makeup", "occlusion", "accessories", "blur", "exposure", "noise", "qualityForRecognition",
-    )
-)
-DETECTION_03_ATTRIBUTES = frozenset({"mask", "qualityforrecognition"})
-QUALITY_RECOGNITION_MODELS = frozenset({"recognition_03", "recognition_04"})
-
-
-@dataclass(frozen=True)
-class DetectionModel:
-    """A ``detectionModel``: its detector and what Azure lets it return."""
-
-    detector: Callable[[], FaceDetector]
-    returns_landmarks: bool
-    attributes: frozenset[str]  # lower-case Azure attribute names
-
-
-DETECTION_MODELS: dict[str, DetectionModel] = {
-    "detection_01": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=36, refine=True), True, DETECTION_01_ATTRIBUTES),
-    "detection_02": DetectionModel(lambda: DlibCnnFaceDetector(upsample=0), False, frozenset()),
-    "detection_03": DetectionModel(lambda: MtcnnFaceDetector(min_face_size=24, refine=True), True, DETECTION_03_ATTRIBUTES),
+DETECTORS: dict[str, Callable[[], FaceDetector]] = {
+    "detection_01": lambda: MtcnnFaceDetector(min_face_size=36, refine=True),
+    "detection_02": lambda: DlibCnnFaceDetector(upsample=0),
+    "detection_03": lambda: MtcnnFaceDetector(min_face_size=24, refine=True),
 }
-DEFAULT_DETECTION_MODEL = "detection_01"
-
-RECOGNITION_MODELS: dict[str, Callable[[], FaceRecognizer]] = {
+RECOGNIZERS: dict[str, Callable[[], FaceRecognizer]] = {
     "recognition_01": get_face_recognizer,
     "recognition_02": get_face_recognizer,
     "recognition_03": get_face_recognizer,
     "recognition_04": get_face_recognizer,
 }
-DEFAULT_RECOGNITION_MODEL = "recognition_01"
+# Every name the catalogue accepts is served, and nothing else.
+assert DETECTORS.keys() == DETECTION_MODELS.keys() and tuple(RECOGNIZERS) == RECOGNITION_MODELS
 
 
-def detection_model(name: str) -> DetectionModel:
-    """The table entry of a ``detectionModel`` name, or Azure's BadArgument."""
-    model = DETECTION_MODELS.get(name.lower())
-    if model is None:
-        raise bad_argument("'detectionModel' is invalid.")
-    return model
-
-
-def check_detection_model(name: str) -> str:
-    """The canonical ``detectionModel`` name, or Azure's BadArgument."""
-    detection_model(name)
-    return name.lower()
-
-
-def check_recognition_model(name: str) -> str:
-    """The canonical ``recognitionModel`` name, or Azure's BadArgument."""
-    if name.lower() not in RECOGNITION_MODELS:
-        raise bad_argument("'recognitionModel' is invalid.")
-    return name.lower()
-
-
-def check_detection_request(detection: str, recognition: str, with_landmarks: bool, attributes: Sequence[str]) -> None:
-    """Azure's checks of a detect request's models against what it asks for.
-
-    Attribute names Azure does not know are left to the attribute parser.
-    """
-    model = detection_model(detection)
-    check_recognition_model(recognition)
-    known = DETECTION_01_ATTRIBUTES | DETECTION_03_ATTRIBUTES
-    if any(name.lower() in known and name.lower() not in model.attributes for name in attributes):
-        raise bad_argument(f"'returnFaceAttributes' is not supported by {detection.lower()}.")
-    if with_landmarks and not model.returns_landmarks:
-        raise bad_argument(f"'returnLandmarks' is not supported by {detection.lower()}.")
-    if "qualityforrecognition" in {name.lower() for name in attributes} \
-            and recognition.lower() not in QUALITY_RECOGNITION_MODELS:
-        raise bad_argument("'qualityForRecognition' is only supported with recognition_03 or recognition_04.")
-
-
-@lru_cache(maxsize=None)
+@cache
 def _detector(name: str) -> FaceDetector:
-    return DETECTION_MODELS[name].detector()
+    return DETECTORS[name]()
 
 
 def get_detection_model(name: str) -> FaceDetector:
@@ -125,4 +65,4 @@ def get_detection_model(name: str) -> FaceDetector:
 
 def get_recognition_model(name: str) -> FaceRecognizer:
     """The feature extractor serving a ``recognitionModel`` name."""
-    return RECOGNITION_MODELS[check_recognition_model(name)]()
+    return RECOGNIZERS[check_recognition_model(name)]()

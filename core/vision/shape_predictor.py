@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.vision.dlib_serialization import DlibFormatError, DlibReader, floats_from_parts
+from core.vision.conversion.dlib_serialization import DlibFormatError, DlibReader, floats_from_parts
 from core.vision.model_files import cached_artifact, dlib_model_path
 
 MODEL_FILES: dict[int, str] = {

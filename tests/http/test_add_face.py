@@ -4,20 +4,20 @@ the one-face rules, the 248-face limit and 30 parallel adds to one person."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
-
 from image_server import serve_directory
 
 from core import limits
-from core.collection_kinds import LARGE_PERSON_GROUP, PERSON_GROUP
+from core.collections.kinds import LARGE_PERSON_GROUP, PERSON_GROUP
+from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.face_members import NewFace
-from core.trained_index import feature_to_bytes
 
 EXAMPLES = "face_recognition/examples"
 OCTET = {"Content-Type": "application/octet-stream"}
@@ -32,8 +32,10 @@ def url_of(shared_data: Path) -> Iterator[Callable[[str], str]]:
 
 @pytest.fixture(scope="module")
 def photos(shared_data: Path) -> dict[str, bytes]:
-    return {name: (shared_data / EXAMPLES / name).read_bytes() for name in ("obama.jpg", "obama2.jpg",
-                                                                             "biden.jpg", "two_people.jpg")}
+    return {
+        name: (shared_data / EXAMPLES / name).read_bytes()
+        for name in ("obama.jpg", "obama2.jpg", "biden.jpg", "two_people.jpg")
+    }
 
 
 def error_of(response: Any) -> tuple[int, str, str]:
@@ -54,15 +56,22 @@ def seed_synthetic(kind: Any, collection_id: str, person_id: str, count: int) ->
     rng = np.random.default_rng(count)
     while count:
         batch = min(count, 90)
-        face_members.add_faces(kind, collection_id, person_id, [
-            NewFace(None, (0, 0, 40, 40), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-            for _ in range(batch)])
+        face_members.add_faces(
+            kind,
+            collection_id,
+            person_id,
+            [
+                NewFace(None, (0, 0, 40, 40), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
+                for _ in range(batch)
+            ],
+        )
         count -= batch
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
-def test_add_face_from_bytes_and_url(api: Any, photos: dict[str, bytes], url_of: Callable[[str], str],
-                                     route: str) -> None:
+def test_add_face_from_bytes_and_url(
+    api: Any, photos: dict[str, bytes], url_of: Callable[[str], str], route: str
+) -> None:
     _, url = faces_url(api, route, ROUTES[route])
     first = api.post(url, data=photos["obama2.jpg"], headers=OCTET, params={"userData": "obama"})
     assert first.status_code == 200, first.text
@@ -78,15 +87,21 @@ def test_add_face_from_bytes_and_url(api: Any, photos: dict[str, bytes], url_of:
 def test_one_face_rules(api: Any, photos: dict[str, bytes], url_of: Callable[[str], str]) -> None:
     _, url = faces_url(api, "largefacelists", False)
     several = api.post(url, data=photos["two_people.jpg"], headers=OCTET)
-    assert error_of(several) == (400, "InvalidImage",
-                                 "There is more than 1 face in the image or in the specified targetFace area.")
+    assert error_of(several) == (
+        400,
+        "InvalidImage",
+        "There is more than 1 face in the image or in the specified targetFace area.",
+    )
     left = api.post(url, json={"url": url_of(f"{EXAMPLES}/two_people.jpg")}, params={"targetFace": "0,0,563,661"})
     assert left.status_code == 200, left.text
     right = api.post(url, data=photos["two_people.jpg"], headers=OCTET, params={"targetFace": "563,0,563,661"})
     assert right.status_code == 200, right.text
     empty_corner = api.post(url, data=photos["two_people.jpg"], headers=OCTET, params={"targetFace": "0,600,60,60"})
-    assert error_of(empty_corner) == (400, "InvalidImage",
-                                      "No face detected in the image or in the specified targetFace area.")
+    assert error_of(empty_corner) == (
+        400,
+        "InvalidImage",
+        "No face detected in the image or in the specified targetFace area.",
+    )
     outside = api.post(url, data=photos["obama2.jpg"], headers=OCTET, params={"targetFace": "5000,10,20,20"})
     assert error_of(outside)[2].startswith("Argument targetFace out of range")
 
@@ -96,7 +111,10 @@ def test_person_face_limit(api: Any, storage: str, photos: dict[str, bytes]) -> 
     person = url.split("/")[-2]
     seed_synthetic(PERSON_GROUP, group, person, limits.MAX_FACES_PER_PERSON)
     assert error_of(api.post(url, data=photos["obama2.jpg"], headers=OCTET)) == (
-        403, "QuotaExceeded", "Persisted face number reached limit.")
+        403,
+        "QuotaExceeded",
+        "Persisted face number reached limit.",
+    )
 
 
 @pytest.mark.slow

@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from core.collection_kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.collections.kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.clients import table
 from core.storage.face_collections import COUNT_KEY
 from core.storage.face_members import HEAD_KEY, NewFace, partition
 from core.storage.resources import COLLECTIONS_TABLE, MEMBERS_TABLE
-from core.trained_index import feature_to_bytes
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
@@ -52,8 +52,10 @@ def create(api: Any, family: Family, **body: Any) -> str:
 
 def seeded_faces(family: Family, collection_id: str, person_id: str | None, count: int) -> list[str]:
     rng = np.random.default_rng(count)
-    faces = [NewFace(None, (1, 2, 50, 60), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-             for _ in range(count)]
+    faces = [
+        NewFace(None, (1, 2, 50, 60), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
+        for _ in range(count)
+    ]
     return face_members.add_faces(family.kind, collection_id, person_id, faces)
 
 
@@ -74,8 +76,12 @@ def test_collection_lifecycle(api: Any, family: Family) -> None:
     assert with_model["recognitionModel"] == "recognition_04"
 
     listed = api.get(f"/{family.route}", params={"returnRecognitionModel": "true"}).json()
-    assert {kind.id_field: collection_id, "name": "a name", "userData": "data",
-            "recognitionModel": "recognition_04"} in listed
+    assert {
+        kind.id_field: collection_id,
+        "name": "a name",
+        "userData": "data",
+        "recognitionModel": "recognition_04",
+    } in listed
 
     patched = api.patch(f"/{family.route}/{collection_id}", json={"name": "new", "recognitionModel": "recognition_01"})
     assert patched.status_code == 200 and patched.content == b""
@@ -84,7 +90,10 @@ def test_collection_lifecycle(api: Any, family: Family) -> None:
 
     assert api.delete(f"/{family.route}/{collection_id}").status_code == 200
     assert error_of(api.get(f"/{family.route}/{collection_id}")) == (
-        404, f"{kind.code_prefix}NotFound", f"{kind.noun} is not found.")
+        404,
+        f"{kind.code_prefix}NotFound",
+        f"{kind.noun} is not found.",
+    )
     assert collection_id not in [entry[kind.id_field] for entry in api.get(f"/{family.route}").json()]
 
 
@@ -93,7 +102,10 @@ def test_create_errors(api: Any, family: Family) -> None:
     kind = family.kind
     route = f"/{family.route}"
     assert error_of(api.put(f"{route}/Upper", json={"name": "x"})) == (
-        400, "BadArgument", f"{kind.noun} ID is invalid.")
+        400,
+        "BadArgument",
+        f"{kind.noun} ID is invalid.",
+    )
     assert error_of(api.put(f"{route}/{'a' * 65}", json={"name": "x"}))[2] == f"{kind.noun} ID is invalid."
     fresh = f"{route}/{new_id()}"
     assert error_of(api.put(fresh, json={})) == (400, "BadArgument", "'name' is empty.")
@@ -101,12 +113,19 @@ def test_create_errors(api: Any, family: Family) -> None:
     assert error_of(api.put(fresh, json={"name": "x" * 129}))[2] == "'name' is too long."
     assert error_of(api.put(fresh, json={"name": "x", "userData": "u" * 16385}))[2] == "'userData' is too long."
     assert error_of(api.put(fresh, json={"name": "x", "recognitionModel": "recognition_05"}))[2] == (
-        "'recognitionModel' is invalid.")
+        "'recognitionModel' is invalid."
+    )
     assert error_of(api.put(fresh, data=b"{not json", headers={"Content-Type": "application/json"})) == (
-        400, "BadArgument", "JSON parsing error.")
+        400,
+        "BadArgument",
+        "JSON parsing error.",
+    )
     assert api.put(fresh, json={"name": "x" * 128, "userData": "u" * 16384}).status_code == 200
     assert error_of(api.put(fresh, json={"name": "again"})) == (
-        409, f"{kind.code_prefix}Exists", f"{kind.noun} already exists.")
+        409,
+        f"{kind.code_prefix}Exists",
+        f"{kind.noun} already exists.",
+    )
 
 
 @pytest.mark.parametrize("family", ALL, ids=names)
@@ -121,14 +140,21 @@ def test_path_and_update_errors(api: Any, family: Family) -> None:
         assert error_of(call(f"/{family.route}/Not_Valid", **kwargs)) == invalid
     collection_id = create(api, family)
     assert error_of(api.patch(f"/{family.route}/{collection_id}", json={})) == (
-        400, "BadArgument", "Both 'name' and 'userData' are empty.")
+        400,
+        "BadArgument",
+        "Both 'name' and 'userData' are empty.",
+    )
     assert error_of(api.patch(f"/{family.route}/{collection_id}", json={"name": "n" * 129}))[2] == "'name' is too long."
     assert error_of(api.patch(f"/{family.route}/{collection_id}", json={"userData": "u" * 16385}))[2] == (
-        "'userData' is too long.")
+        "'userData' is too long."
+    )
 
 
-@pytest.mark.parametrize("family", [family for family in ALL if family.kind.pages_listing],
-                         ids=[family.route for family in ALL if family.kind.pages_listing])
+@pytest.mark.parametrize(
+    "family",
+    [family for family in ALL if family.kind.pages_listing],
+    ids=[family.route for family in ALL if family.kind.pages_listing],
+)
 def test_listing_pages_by_id(api: Any, family: Family) -> None:
     prefix = new_id()
     ids = [f"{prefix}-{n}" for n in range(3)]
@@ -136,8 +162,9 @@ def test_listing_pages_by_id(api: Any, family: Family) -> None:
         assert api.put(f"/{family.route}/{collection_id}", json={"name": "paged"}).status_code == 200
     page = api.get(f"/{family.route}", params={"start": ids[0], "top": 2}).json()
     assert [entry[family.kind.id_field] for entry in page] == ids[1:]
-    assert [entry[family.kind.id_field] for entry in api.get(f"/{family.route}", params={"start": prefix,
-                                                                                          "top": 1}).json()] == ids[:1]
+    assert [
+        entry[family.kind.id_field] for entry in api.get(f"/{family.route}", params={"start": prefix, "top": 1}).json()
+    ] == ids[:1]
     everything = [entry[family.kind.id_field] for entry in api.get(f"/{family.route}").json()]
     assert everything == sorted(everything) and set(ids) <= set(everything)
     for top in ("0", "1001", "many"):
@@ -159,7 +186,10 @@ def test_collection_quota(api: Any, storage: str, family: Family) -> None:
     set_count(COLLECTIONS_TABLE, family.kind.name, COUNT_KEY, family.kind.collection_limit)
     try:
         assert error_of(api.put(f"/{family.route}/{new_id()}", json={"name": "x"})) == (
-            403, "QuotaExceeded", family.kind.collection_quota_message)
+            403,
+            "QuotaExceeded",
+            family.kind.collection_quota_message,
+        )
     finally:
         set_count(COLLECTIONS_TABLE, family.kind.name, COUNT_KEY, before)
 
@@ -183,8 +213,12 @@ def test_person_lifecycle(api: Any, storage: str, family: Family) -> None:
     created = api.post(base, json={"name": "Ryan", "userData": "data"})
     assert created.status_code == 200
     person_id = created.json()["personId"]
-    assert api.get(f"{base}/{person_id}").json() == {"personId": person_id, "name": "Ryan", "userData": "data",
-                                                     "persistedFaceIds": []}
+    assert api.get(f"{base}/{person_id}").json() == {
+        "personId": person_id,
+        "name": "Ryan",
+        "userData": "data",
+        "persistedFaceIds": [],
+    }
     faces = seeded_faces(family, group, person_id, 3)
     assert api.get(f"{base}/{person_id}").json()["persistedFaceIds"] == faces
 
@@ -223,26 +257,44 @@ def test_person_errors(api: Any, storage: str, family: Family) -> None:
     base = f"/{family.route}/{group}/persons"
     missing_group = f"/{family.route}/{new_id()}/persons"
     assert error_of(api.post(missing_group, json={"name": "x"})) == (
-        404, f"{kind.code_prefix}NotFound", f"{kind.noun} is not found.")
+        404,
+        f"{kind.code_prefix}NotFound",
+        f"{kind.noun} is not found.",
+    )
     assert error_of(api.get(missing_group))[1] == f"{kind.code_prefix}NotFound"
     assert error_of(api.get(f"/{family.route}/BAD/persons/{UNKNOWN_ID}")) == (
-        404, f"{kind.code_prefix}NotFound", f"{kind.noun} ID is invalid.")
+        404,
+        f"{kind.code_prefix}NotFound",
+        f"{kind.noun} ID is invalid.",
+    )
     assert error_of(api.post(base, json={"name": "x" * 129}))[2] == "'name' is too long."
     assert error_of(api.post(base, json={"name": "x", "userData": "u" * 16385}))[2] == "'userData' is too long."
     for method in ("get", "patch", "delete"):
         kwargs = {"json": {"name": "x"}} if method == "patch" else {}
         assert error_of(getattr(api, method)(f"{base}/{UNKNOWN_ID}", **kwargs)) == (
-            404, "PersonNotFound", "Person is not found.")
+            404,
+            "PersonNotFound",
+            "Person is not found.",
+        )
         assert error_of(getattr(api, method)(f"{base}/not-a-person", **kwargs)) == (
-            404, "PersonNotFound", "Person ID is invalid.")
+            404,
+            "PersonNotFound",
+            "Person ID is invalid.",
+        )
     person_id = api.post(base, json={"name": "p"}).json()["personId"]
     for method in ("get", "patch", "delete"):
         kwargs = {"json": {"userData": "x"}} if method == "patch" else {}
         faces = f"{base}/{person_id}/persistedfaces"
         assert error_of(getattr(api, method)(f"{faces}/{UNKNOWN_ID}", **kwargs)) == (
-            404, "PersistedFaceNotFound", "Persisted face is not found.")
+            404,
+            "PersistedFaceNotFound",
+            "Persisted face is not found.",
+        )
         assert error_of(getattr(api, method)(f"{faces}/nope", **kwargs)) == (
-            404, "PersistedFaceNotFound", "Persisted face ID is invalid.")
+            404,
+            "PersistedFaceNotFound",
+            "Persisted face ID is invalid.",
+        )
 
     set_count(MEMBERS_TABLE, partition(kind, group), HEAD_KEY, kind.member_limit)
     assert error_of(api.post(base, json={"name": "one too many"})) == (403, "QuotaExceeded", kind.member_quota_message)
@@ -259,7 +311,8 @@ def test_list_faces(api: Any, storage: str, family: Family) -> None:
     else:
         assert [face["persistedFaceId"] for face in api.get(base).json()] == faces
         assert [face["persistedFaceId"] for face in api.get(base, params={"start": faces[0], "top": 2}).json()] == (
-            faces[1:3])
+            faces[1:3]
+        )
         assert api.patch(f"{base}/{faces[0]}", json={"userData": "x"}).status_code == 200
         assert api.get(f"{base}/{faces[0]}").json() == {"persistedFaceId": faces[0], "userData": "x"}
         assert error_of(api.get(f"{base}/{UNKNOWN_ID}"))[1] == "PersistedFaceNotFound"
@@ -268,7 +321,8 @@ def test_list_faces(api: Any, storage: str, family: Family) -> None:
     assert error_of(api.delete(f"{base}/{faces[0]}")) == (404, "PersistedFaceNotFound", "Persisted face is not found.")
     assert error_of(api.delete(f"{base}/bad-id"))[2] == "Persisted face ID is invalid."
     assert error_of(api.delete(f"/{family.route}/{new_id()}/persistedfaces/{faces[1]}"))[1] == (
-        f"{family.kind.code_prefix}NotFound")
+        f"{family.kind.code_prefix}NotFound"
+    )
 
 
 def test_face_list_has_no_per_face_reads(api: Any) -> None:
@@ -286,16 +340,23 @@ def test_add_face_argument_errors(api: Any, family: Family) -> None:
     url = base + "/persistedfaces"
     image = {"url": "http://127.0.0.1:9/none.jpg"}
     assert error_of(api.post(url, json=image, params={"userData": "u" * 1025})) == (
-        400, "BadArgument", "'userData' is too long.")
+        400,
+        "BadArgument",
+        "'userData' is too long.",
+    )
     assert error_of(api.post(url, json=image, params={"targetFace": "1,2,3"}))[2].startswith(
-        "Invalid argument targetFace.")
+        "Invalid argument targetFace."
+    )
     assert error_of(api.post(url, json=image, params={"detectionModel": "detection_9"}))[2] == (
-        "'detectionModel' is invalid.")
+        "'detectionModel' is invalid."
+    )
     assert error_of(api.post(url, data=b"x", headers={"Content-Type": "text/plain"})) == (
-        415, "BadArgument", "Invalid Media Type.")
+        415,
+        "BadArgument",
+        "Invalid Media Type.",
+    )
     assert error_of(api.post(url, json={})) == (400, "BadArgument", "Request body is invalid.")
-    assert error_of(api.post(url, json={"url": "ftp://example.com/a.jpg"})) == (
-        400, "InvalidURL", "Invalid image URL.")
+    assert error_of(api.post(url, json={"url": "ftp://example.com/a.jpg"})) == (400, "InvalidURL", "Invalid image URL.")
     assert error_of(api.post(url, json=image))[1] == "InvalidURL"
     octet = {"Content-Type": "application/octet-stream"}
     assert error_of(api.post(url, data=b"tiny", headers=octet)) == (400, "InvalidImageSize", "Image size is too small.")

@@ -1,7 +1,6 @@
 """The dev host over real HTTP: routing, authentication, body limits, persistence across restarts."""
 
 import requests
-
 from servers import Azurite, DevHost, FaceClient
 
 

@@ -50,16 +50,20 @@ def test_knn_examples_are_identified(api, shared_data):
         for image in sorted(person_dir.iterdir()):
             largest = api.post("/detect?returnFaceId=false", data=image.read_bytes(), headers=OCTET).json()[0]
             target = ",".join(str(largest["faceRectangle"][side]) for side in ("left", "top", "width", "height"))
-            added = api.post(f"/persongroups/{group_id}/persons/{person_id}/persistedfaces?targetFace={target}",
-                             data=image.read_bytes(), headers=OCTET)
+            added = api.post(
+                f"/persongroups/{group_id}/persons/{person_id}/persistedfaces?targetFace={target}",
+                data=image.read_bytes(),
+                headers=OCTET,
+            )
             assert added.status_code == 200, (image.name, added.text)
     _train(api, group_id)
     try:
         for image, expected in EXPECTED.items():
             faces = api.post("/detect", data=(shared_data / KNN / "test" / image).read_bytes(), headers=OCTET).json()
             assert len(faces) >= len(expected), image
-            results = api.post("/identify", json={"faceIds": [face["faceId"] for face in faces][:10],
-                                                  "personGroupId": group_id}).json()
+            results = api.post(
+                "/identify", json={"faceIds": [face["faceId"] for face in faces][:10], "personGroupId": group_id}
+            ).json()
             identified = [names[result["candidates"][0]["personId"]] for result in results if result["candidates"]]
             assert sorted(identified) == sorted(expected), image
     finally:

@@ -8,14 +8,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from servers import Azurite, DevHost, FaceClient, storage_at
 
-from core.collection_kinds import LARGE_PERSON_GROUP
+from core.collections.kinds import LARGE_PERSON_GROUP
+from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.face_members import NewFace
 from core.storage.index_blobs import load_index
-from core.trained_index import feature_to_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -39,9 +38,18 @@ def test_trained_group_survives_restart(tmp_path: Path) -> None:
             persons = [api.post("/largepersongroups/kept/persons", json={"name": n}).json()["personId"] for n in "ab"]
             rng = np.random.default_rng(3)
             with storage_at(azurite.connection_string):
-                faces = {person: face_members.add_faces(LARGE_PERSON_GROUP, "kept", person, [
-                    NewFace(None, (0, 0, 40, 40), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-                    for _ in range(3)]) for person in persons}
+                faces = {
+                    person: face_members.add_faces(
+                        LARGE_PERSON_GROUP,
+                        "kept",
+                        person,
+                        [
+                            NewFace(None, (0, 0, 40, 40), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
+                            for _ in range(3)
+                        ],
+                    )
+                    for person in persons
+                }
             assert api.post("/largepersongroups/kept/train").status_code == 202
             before = wait_trained(api, "/largepersongroups/kept/training")
             assert before["status"] == "succeeded"
@@ -56,13 +64,17 @@ def test_trained_group_survives_restart(tmp_path: Path) -> None:
         with FaceClient(host.base_url, host.key) as api:
             assert api.get("/largepersongroups/kept/training").json() == before
             assert api.get("/largepersongroups/kept/persons").json() == listed
-            assert api.get("/largepersongroups/kept").json() == {"largePersonGroupId": "kept", "name": "kept",
-                                                                 "userData": "u"}
+            assert api.get("/largepersongroups/kept").json() == {
+                "largePersonGroupId": "kept",
+                "name": "kept",
+                "userData": "u",
+            }
             with storage_at(azurite.connection_string):
                 index = load_index(LARGE_PERSON_GROUP.name, "kept")
             assert index is not None
             assert sorted(index.face_id(row) for row in range(len(index))) == sorted(
-                face for ids in faces.values() for face in ids)
+                face for ids in faces.values() for face in ids
+            )
             assert api.post("/largepersongroups/kept/train").status_code == 202
             assert wait_trained(api, "/largepersongroups/kept/training")["status"] == "succeeded"
     finally:

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from core import limits
-from core.collection_kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.clients import container, queue
 from core.storage.face_members import NewFace
@@ -20,10 +21,12 @@ from core.storage.face_training import RUNNING, read_training, write_training
 from core.storage.index_blobs import load_index
 from core.storage.resources import INDEX_CONTAINER, TRAINING_POISON_QUEUE
 from core.timestamps import utc_now
-from core.trained_index import feature_to_bytes
 
-TRAINABLE = [(PERSON_GROUP, "persongroups"), (LARGE_PERSON_GROUP, "largepersongroups"),
-             (LARGE_FACE_LIST, "largefacelists")]
+TRAINABLE = [
+    (PERSON_GROUP, "persongroups"),
+    (LARGE_PERSON_GROUP, "largepersongroups"),
+    (LARGE_FACE_LIST, "largefacelists"),
+]
 TRAINABLE_IDS = [route for _, route in TRAINABLE]
 
 
@@ -46,11 +49,14 @@ def finished_status(api: Any, path: str, timeout: float = 60) -> dict[str, Any]:
     raise AssertionError(f"training at {path} did not finish in {timeout} s")
 
 
-def seed(kind: CollectionKind, collection_id: str, owner: str | None, count: int,
-         feature: bytes | None = None) -> list[str]:
+def seed(
+    kind: CollectionKind, collection_id: str, owner: str | None, count: int, feature: bytes | None = None
+) -> list[str]:
     rng = np.random.default_rng()
-    faces = [NewFace(None, (0, 0, 40, 40), feature or feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-             for _ in range(count)]
+    faces = [
+        NewFace(None, (0, 0, 40, 40), feature or feature_to_bytes(rng.standard_normal(128)), "recognition_01")
+        for _ in range(count)
+    ]
     return face_members.add_faces(kind, collection_id, owner, faces)
 
 
@@ -71,8 +77,13 @@ def test_train_and_status(api: Any, storage: str, kind: CollectionKind, route: s
     assert accepted.headers["Operation-Location"] == f"{api.base_url}{base}/training"
     status = finished_status(api, f"{base}/training")
     assert status["status"] == "succeeded" and status["message"] is None
-    assert set(status) == {"status", "createdDateTime", "lastActionDateTime", "lastSuccessfulTrainingDateTime",
-                           "message"}
+    assert set(status) == {
+        "status",
+        "createdDateTime",
+        "lastActionDateTime",
+        "lastSuccessfulTrainingDateTime",
+        "message",
+    }
     assert status["lastSuccessfulTrainingDateTime"] == status["lastActionDateTime"]
     index = load_index(kind.name, collection_id)
     assert index is not None and sorted(index.face_id(row) for row in range(len(index))) == sorted(faces)
@@ -144,8 +155,11 @@ def test_crashing_job_ends_failed_in_poison_queue(api: Any, storage: str, devhos
     poisoned: list[dict[str, Any]] = []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not poisoned:
-        poisoned = [json.loads(message.content) for message in queue(TRAINING_POISON_QUEUE).peek_messages(32)
-                    if face_list in message.content]
+        poisoned = [
+            json.loads(message.content)
+            for message in queue(TRAINING_POISON_QUEUE).peek_messages(32)
+            if face_list in message.content
+        ]
         time.sleep(0.2)
     assert poisoned and poisoned[0]["collectionId"] == face_list
     log = devhost.log()

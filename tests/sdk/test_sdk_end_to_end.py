@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from azure.cognitiveservices.vision.face import FaceClient
@@ -86,11 +87,13 @@ def person_group(client: FaceClient, shared_data: Path, url_of: Callable[[Path],
             target = _largest_face(client, image)
             if number % 2 == 0:
                 with image.open("rb") as stream:
-                    added = client.person_group_person.add_face_from_stream(group_id, person.person_id, stream,
-                                                                            target_face=target)
+                    added = client.person_group_person.add_face_from_stream(
+                        group_id, person.person_id, stream, target_face=target
+                    )
             else:
                 added = client.person_group_person.add_face_from_url(
-                    group_id, person.person_id, url_of(image.relative_to(shared_data)), target_face=target)
+                    group_id, person.person_id, url_of(image.relative_to(shared_data)), target_face=target
+                )
             assert uuid.UUID(added.persisted_face_id)
     client.person_group.train(group_id)
     _wait_for_training(lambda: client.person_group.get_training_status(group_id))
@@ -104,8 +107,7 @@ def test_identify_ranks_the_right_person_first(client, shared_data, person_group
     for image, name in expected.items():
         faces = _detect(client, shared_data, KNN / "test" / image)
         assert faces and faces[0].recognition_model == "recognition_01"
-        (result,) = client.face.identify([faces[0].face_id], person_group_id=group_id,
-                                         max_num_of_candidates_returned=3)
+        (result,) = client.face.identify([faces[0].face_id], person_group_id=group_id, max_num_of_candidates_returned=3)
         assert result.face_id == faces[0].face_id
         assert result.candidates[0].person_id == persons[name], image
         assert result.candidates[0].confidence >= 0.5
@@ -125,8 +127,12 @@ def test_verify_face_to_person_and_face_to_face(client, shared_data, person_grou
 
 
 def test_find_similar_in_a_face_list_and_a_large_face_list(client, shared_data, url_of):
-    images = [EXAMPLES / "obama.jpg", EXAMPLES / "biden.jpg", KNN / "train" / "alex_lacamoire" / "img1.jpg",
-              KNN / "train" / "rose_leslie" / "img1.jpg"]
+    images = [
+        EXAMPLES / "obama.jpg",
+        EXAMPLES / "biden.jpg",
+        KNN / "train" / "alex_lacamoire" / "img1.jpg",
+        KNN / "train" / "rose_leslie" / "img1.jpg",
+    ]
     query = _detect(client, shared_data, KNN / "test" / "obama1.jpg")[0].face_id
     face_list = _unique("sdk-list")
     large_face_list = _unique("sdk-large-list")
@@ -137,17 +143,22 @@ def test_find_similar_in_a_face_list_and_a_large_face_list(client, shared_data, 
         for image in images:
             target = _largest_face(client, shared_data / image)
             with (shared_data / image).open("rb") as stream:
-                listed.append(client.face_list.add_face_from_stream(face_list, stream, target_face=target)
-                              .persisted_face_id)
-            large_listed.append(client.large_face_list.add_face_from_url(
-                large_face_list, url_of(image), target_face=target).persisted_face_id)
+                listed.append(
+                    client.face_list.add_face_from_stream(face_list, stream, target_face=target).persisted_face_id
+                )
+            large_listed.append(
+                client.large_face_list.add_face_from_url(
+                    large_face_list, url_of(image), target_face=target
+                ).persisted_face_id
+            )
         similar = client.face.find_similar(query, face_list_id=face_list)
         assert [match.persisted_face_id for match in similar] == [listed[0]]
         assert client.face_list.get(face_list).persisted_faces[0].persisted_face_id in listed
         client.large_face_list.train(large_face_list)
         _wait_for_training(lambda: client.large_face_list.get_training_status(large_face_list))
-        ranked = client.face.find_similar(query, large_face_list_id=large_face_list, mode="matchFace",
-                                          max_num_of_candidates_returned=10)
+        ranked = client.face.find_similar(
+            query, large_face_list_id=large_face_list, mode="matchFace", max_num_of_candidates_returned=10
+        )
         assert [match.persisted_face_id for match in ranked][0] == large_listed[0]
         assert len(ranked) == len(images)
         assert all(first.confidence >= second.confidence for first, second in zip(ranked, ranked[1:]))
@@ -157,8 +168,13 @@ def test_find_similar_in_a_face_list_and_a_large_face_list(client, shared_data, 
 
 
 def test_group_splits_people(client, shared_data):
-    images = [EXAMPLES / "obama.jpg", EXAMPLES / "biden.jpg", EXAMPLES / "obama2.jpg",
-              KNN / "train" / "biden" / "biden2.jpg", KNN / "train" / "alex_lacamoire" / "img1.jpg"]
+    images = [
+        EXAMPLES / "obama.jpg",
+        EXAMPLES / "biden.jpg",
+        EXAMPLES / "obama2.jpg",
+        KNN / "train" / "biden" / "biden2.jpg",
+        KNN / "train" / "alex_lacamoire" / "img1.jpg",
+    ]
     face_ids = [_detect(client, shared_data, image)[0].face_id for image in images]
     obama, biden, other_obama, other_biden, alex = face_ids
     result = client.face.group(face_ids)
@@ -185,20 +201,27 @@ def test_errors_carry_azure_codes(client, shared_data, person_group, url_of):
     try:
         face_id = _detect(client, shared_data, EXAMPLES / "obama.jpg")[0].face_id
         assert _api_error(lambda: client.face.identify([face_id], person_group_id=untrained)) == (
-            400, "PersonGroupNotTrained")
+            400,
+            "PersonGroupNotTrained",
+        )
         assert _api_error(lambda: client.face.identify([unknown], person_group_id=group_id)) == (400, "FaceNotFound")
         assert _api_error(lambda: client.face.identify([face_id], person_group_id="no-such-group")) == (
-            400, "PersonGroupNotFound")
+            400,
+            "PersonGroupNotFound",
+        )
         assert _api_error(lambda: client.face.verify_face_to_face(face_id, unknown)) == (404, "FaceNotFound")
         assert _api_error(lambda: client.face.verify_face_to_person(face_id, unknown, person_group_id=group_id)) == (
-            400, "PersonNotFound")
+            400,
+            "PersonNotFound",
+        )
         assert _api_error(lambda: client.face.find_similar(face_id, face_list_id="no-such-list")) == (
-            400, "FaceListNotFound")
+            400,
+            "FaceListNotFound",
+        )
         assert _api_error(lambda: client.face.group([face_id, unknown])) == (400, "FaceNotFound")
         assert _api_error(lambda: client.person_group.get("no-such-group")) == (404, "PersonGroupNotFound")
         with (shared_data / "dlib_faces" / "testing.xml").open("rb") as not_an_image:
             assert _api_error(lambda: client.face.detect_with_stream(not_an_image)) == (400, "InvalidImage")
-        assert _api_error(lambda: client.face.detect_with_url(url_of(Path("no-such-photo.jpg")))) == (
-            400, "InvalidURL")
+        assert _api_error(lambda: client.face.detect_with_url(url_of(Path("no-such-photo.jpg")))) == (400, "InvalidURL")
     finally:
         client.person_group.delete(untrained)

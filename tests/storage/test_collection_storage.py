@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from core import limits
-from core.collection_kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
-from core.collections import create_collection, delete_collection, get_collection
+from core.collections.kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
+from core.collections.lifecycle import create_collection, delete_collection, get_collection
+from core.collections.training import run_training_job
 from core.errors import FaceError
+from core.search.index import feature_to_bytes
 from core.storage import face_collections, face_members
 from core.storage.clients import container
 from core.storage.face_members import NewFace
@@ -28,8 +30,6 @@ from core.storage.face_training import (
 from core.storage.index_blobs import index_prefix, load_index
 from core.storage.resources import INDEX_CONTAINER
 from core.storage.training_queue import TrainingJob
-from core.training import run_training_job
-from core.trained_index import feature_to_bytes
 
 pytestmark = pytest.mark.usefixtures("storage")
 
@@ -46,8 +46,9 @@ def synthetic_face(feature: bytes | None = None) -> NewFace:
 
 
 def blobs_of(kind: str, collection_id: str) -> list[str]:
-    return [blob.name for blob in container(INDEX_CONTAINER).list_blobs(name_starts_with=index_prefix(kind,
-                                                                                                       collection_id))]
+    return [
+        blob.name for blob in container(INDEX_CONTAINER).list_blobs(name_starts_with=index_prefix(kind, collection_id))
+    ]
 
 
 def queue_training(kind: str, collection_id: str) -> TrainingJob:
@@ -55,8 +56,9 @@ def queue_training(kind: str, collection_id: str) -> TrainingJob:
     job = TrainingJob(kind, collection_id, str(uuid.uuid4()))
     current = read_training(kind, collection_id)
     base = current or TrainingRecord(kind, collection_id, NOT_STARTED, job.training_id, "2024-01-01T00:00:00.000Z")
-    write_training(base.with_changes(status=NOT_STARTED, training_id=job.training_id,
-                                     last_action="2024-01-01T00:00:00.000Z"))
+    write_training(
+        base.with_changes(status=NOT_STARTED, training_id=job.training_id, last_action="2024-01-01T00:00:00.000Z")
+    )
     return job
 
 
@@ -76,8 +78,10 @@ def test_parallel_adds_to_one_person_never_pass_the_limit(monkeypatch: pytest.Mo
         outcomes = list(pool.map(add, range(30)))
     added = [outcome for outcome in outcomes if isinstance(outcome, str)]
     failures = [outcome for outcome in outcomes if isinstance(outcome, FaceError)]
-    assert {(error.status, error.code) for error in failures} <= {(403, "QuotaExceeded"),
-                                                                  (409, "ConcurrentOperationConflict")}
+    assert {(error.status, error.code) for error in failures} <= {
+        (403, "QuotaExceeded"),
+        (409, "ConcurrentOperationConflict"),
+    }
     assert 1 <= len(added) <= 10
     stored = face_members.read_person(LARGE_PERSON_GROUP, group, person)
     assert stored is not None and sorted(stored.persisted_face_ids) == sorted(added)
@@ -90,8 +94,11 @@ def test_parallel_adds_to_different_persons_all_succeed() -> None:
     create_collection(PERSON_GROUP, group, {"name": "two persons"})
     persons = [face_members.create_person(PERSON_GROUP, group, name, None) for name in ("a", "b")]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        added = list(pool.map(lambda n: face_members.add_faces(PERSON_GROUP, group, persons[n % 2],
-                                                               [synthetic_face()])[0], range(8)))
+        added = list(
+            pool.map(
+                lambda n: face_members.add_faces(PERSON_GROUP, group, persons[n % 2], [synthetic_face()])[0], range(8)
+            )
+        )
     assert len(set(added)) == 8
     counts = [len(face_members.read_person(PERSON_GROUP, group, person).persisted_face_ids) for person in persons]
     assert counts == [4, 4]

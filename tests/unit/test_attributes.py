@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from core.errors import FaceError
-from core.images import decode_image
+from core.images.decode import decode_image
 from core.vision.attributes import (
     MEAN_FACE_MODEL,
     SUPPORTED_ATTRIBUTES,

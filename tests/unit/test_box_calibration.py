@@ -2,7 +2,7 @@
 
 The reference is dlib's own pipeline recorded in the fixture: dlib's CNN box,
 5-point shape and 128-D descriptor. MTCNN's calibrated boxes (without the MMOD
-refinement of ``core.vision.box_refinement``, which the service applies on top
+refinement of ``core.vision.detection.refinement``, which the service applies on top
 and which ``test_box_refinement.py`` holds to dlib's boxes; calibrated boxes
 remain the fallback for faces dlib's CNN does not find) go through our shape
 predictor and ResNet; the descriptors must land close to dlib's.
@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from dlib_reference import iou, load_rgb, recorded
 
-from core.vision.box_calibration import IDENTITY, MTCNN_TO_DLIB, BoxCalibration
-from core.vision.detectors import FaceDetector, MtcnnFaceDetector
-from core.vision.recognition import compute_features
+from core.vision.detection.calibration import IDENTITY, MTCNN_TO_DLIB, BoxCalibration
+from core.vision.detection.detectors import FaceDetector, MtcnnFaceDetector
+from core.vision.recognition.dlib_resnet import compute_features
 from core.vision.registry import get_detection_model
 from core.vision.shape_predictor import predict_shapes
 
@@ -85,9 +84,12 @@ def one_pixel_floor(shared_data: Path) -> np.ndarray:
     distances: list[float] = []
     for name, entry in sorted(recorded().items()):
         faces = reference_faces(entry, "detection_01")
-        distances.extend(distances_to_dlib(
-            load_rgb(shared_data, name), [(tuple(np.asarray(face["box"]) + ONE_PIXEL_RIGHT), face) for face in faces]
-        ))
+        distances.extend(
+            distances_to_dlib(
+                load_rgb(shared_data, name),
+                [(tuple(np.asarray(face["box"]) + ONE_PIXEL_RIGHT), face) for face in faces],
+            )
+        )
     return np.asarray(distances)
 
 

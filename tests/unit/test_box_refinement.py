@@ -15,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from bench.fit_box_calibration import convention_faces
 from dlib_reference import load_rgb, recorded
 
-from core.vision.box_refinement import (
+from bench.fit_box_calibration import convention_faces
+from core.vision.detection.detectors import DetectedFace, FaceRectangle, refined_faces
+from core.vision.detection.mmod import pyramid_up, tiled_pyramid_tensor
+from core.vision.detection.mmod_network import get_mmod_network
+from core.vision.detection.refinement import (
     CROP_SIZE,
     Crop,
     crop_span,
@@ -28,10 +30,7 @@ from core.vision.box_refinement import (
     pyramid_regions,
     refine_boxes,
 )
-from core.vision.detectors import DetectedFace, FaceRectangle, refined_faces
-from core.vision.mmod import pyramid_up, tiled_pyramid_tensor
-from core.vision.mmod_network import get_mmod_network
-from core.vision.recognition import compute_features
+from core.vision.recognition.dlib_resnet import compute_features
 from core.vision.registry import get_detection_model
 from core.vision.shape_predictor import predict_shapes
 
@@ -100,8 +99,12 @@ def test_pyramid_regions_are_dlibs_pyramid_levels(shared_data: Path) -> None:
     for level, (rows, columns) in wanted.items():
         left, top = rects[level][:2]
         region = regions[level]
-        expected = tensor[0, :, top + region.first[0] : top + region.first[0] + region.planes.shape[1],
-                          left + region.first[1] : left + region.first[1] + region.planes.shape[2]]
+        expected = tensor[
+            0,
+            :,
+            top + region.first[0] : top + region.first[0] + region.planes.shape[1],
+            left + region.first[1] : left + region.first[1] + region.planes.shape[2],
+        ]
         assert region.first <= (rows[0], columns[0])
         assert np.array_equal(region.planes, expected)
 
@@ -122,5 +125,6 @@ def test_overlapping_crops_are_run_as_one() -> None:
     apart = Crop(frozenset({2}), (0, 223), (400, 623))
     merged = merge_crops([first, overlapping, apart])
     assert sorted(merged, key=lambda crop: crop.columns) == [
-        Crop(frozenset({0, 1}), (0, 231), (0, 239)), apart,
+        Crop(frozenset({0, 1}), (0, 231), (0, 239)),
+        apart,
     ]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core import limits
-from core.collection_fields import (
+from core.collections.fields import (
     check_new_collection_id,
     detection_model,
     face_changes,
@@ -19,12 +19,12 @@ from core.collection_fields import (
     paging,
     recognition_model,
 )
-from core.collection_kinds import KINDS, LARGE_FACE_LIST, PERSON_GROUP
-from core.collection_lookup import training_in_progress
+from core.collections.kinds import KINDS, LARGE_FACE_LIST, PERSON_GROUP
+from core.collections.lookup import training_in_progress
+from core.collections.target_face import check_target_in_image, parse_target_face, single_face
 from core.errors import FaceError
 from core.settings import PROJECT_ROOT
 from core.storage.face_training import FAILED, NOT_STARTED, RUNNING, TrainingRecord
-from core.target_face import check_target_in_image, parse_target_face, single_face
 from core.timestamps import format_timestamp
 
 
@@ -36,13 +36,27 @@ def error_of(call, *args) -> FaceError:
 
 def test_training_attempts_match_host_json() -> None:
     host = json.loads((PROJECT_ROOT / "host.json").read_text())
-    assert limits.TRAINING_MAX_DEQUEUE_COUNT == host["extensions"]["queues"]["maxDequeueCount"]
-    assert limits.TRAINING_STALE_SECONDS == 600 == sum(
-        int(part) * scale for part, scale in zip(host["functionTimeout"].split(":"), (3600, 60, 1)))
+    assert host["extensions"]["queues"]["maxDequeueCount"] == limits.TRAINING_MAX_DEQUEUE_COUNT
+    assert (
+        limits.TRAINING_STALE_SECONDS
+        == 600
+        == sum(int(part) * scale for part, scale in zip(host["functionTimeout"].split(":"), (3600, 60, 1)))
+    )
 
 
-@pytest.mark.parametrize("text, valid", [("a", True), ("abc-def_09", True), ("a" * 64, True), ("a" * 65, False),
-                                         ("", False), ("Abc", False), ("a b", False), ("a.b", False)])
+@pytest.mark.parametrize(
+    "text, valid",
+    [
+        ("a", True),
+        ("abc-def_09", True),
+        ("a" * 64, True),
+        ("a" * 65, False),
+        ("", False),
+        ("Abc", False),
+        ("a b", False),
+        ("a.b", False),
+    ],
+)
 def test_collection_ids(text: str, valid: bool) -> None:
     assert is_collection_id(text) is valid
 
@@ -54,11 +68,16 @@ def test_new_id_error_names_the_kind() -> None:
 
 def test_kind_codes_and_messages() -> None:
     assert PERSON_GROUP.invalid_path_id().to_body() == {
-        "error": {"code": "PersonGroupNotFound", "message": "Person group ID is invalid."}}
+        "error": {"code": "PersonGroupNotFound", "message": "Person group ID is invalid."}
+    }
     assert PERSON_GROUP.not_trained().status == 404
     assert LARGE_FACE_LIST.training_not_finished().code == "LargeFaceListTrainingNotFinished"
-    assert {kind.code_prefix for kind in KINDS.values()} == {"PersonGroup", "LargePersonGroup", "FaceList",
-                                                             "LargeFaceList"}
+    assert {kind.code_prefix for kind in KINDS.values()} == {
+        "PersonGroup",
+        "LargePersonGroup",
+        "FaceList",
+        "LargeFaceList",
+    }
     assert PERSON_GROUP.member_limit == limits.MAX_PERSONS_PER_PERSON_GROUP
 
 
@@ -126,14 +145,16 @@ def test_single_face_selection() -> None:
     assert single_face(faces, rectangles, (180, 0, 100, 100)) == "right"
     several = error_of(single_face, faces, rectangles, None)
     assert (several.code, several.message) == (
-        "InvalidImage", "There is more than 1 face in the image or in the specified targetFace area.")
+        "InvalidImage",
+        "There is more than 1 face in the image or in the specified targetFace area.",
+    )
     none = error_of(single_face, faces, rectangles, (400, 400, 10, 10))
     assert none.message == "No face detected in the image or in the specified targetFace area."
     assert single_face(["only"], [(0, 0, 5, 5)], None) == "only"
 
 
 def test_training_in_progress_goes_stale() -> None:
-    now = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
     recent = format_timestamp(now - timedelta(seconds=30))
     old = format_timestamp(now - timedelta(seconds=limits.TRAINING_STALE_SECONDS + 1))
     record = TrainingRecord("persongroup", "g", NOT_STARTED, "t", recent, last_action=recent)

@@ -76,8 +76,9 @@ def test_purge_runs_on_a_ten_minute_timer(empty_store):
     from devhost.schedule import Schedule
     from function_app import app
 
-    (purge,) = [function for function in app.get_functions()
-                if function.get_function_name() == "Face_PurgeExpiredFaceIds"]
+    (purge,) = [
+        function for function in app.get_functions() if function.get_function_name() == "Face_PurgeExpiredFaceIds"
+    ]
     trigger = purge.get_trigger()
     assert trigger.get_binding_name() == "timerTrigger"
     schedule = Schedule.parse(trigger.schedule)

@@ -6,21 +6,21 @@ import json
 from pathlib import Path
 
 import numpy as np
+from dlib_reference import FIXTURE, iou
 from PIL import Image
 
 from bench.eval_detection_recall import pasted_face
-from dlib_reference import FIXTURE, iou
-
 from core.limits import MAX_FACES_PER_IMAGE
-from core.vision.box_calibration import IDENTITY
-from core.vision.detectors import (
+from core.vision.catalog import DEFAULT_DETECTION_MODEL
+from core.vision.detection.calibration import IDENTITY
+from core.vision.detection.detectors import (
     DlibCnnFaceDetector,
     FaceRectangle,
     azure_min_face_size,
     face_rectangle,
     ranked_faces,
 )
-from core.vision.registry import DEFAULT_DETECTION_MODEL, get_detection_model
+from core.vision.registry import get_detection_model
 
 
 def test_a_40_pixel_face_in_a_1080p_photo_is_found_by_the_default_model() -> None:
@@ -42,7 +42,9 @@ def test_rectangles_are_clipped_whole_pixels_and_round_trip() -> None:
 
 def test_faces_come_largest_first_and_at_most_100() -> None:
     image = np.zeros((1000, 1000, 3), dtype=np.uint8)
-    boxes = [((x % 20 * 45.0, x // 20 * 45.0, x % 20 * 45.0 + 10 + x % 7, x // 20 * 45.0 + 10), 0.9) for x in range(150)]
+    boxes = [
+        ((x % 20 * 45.0, x // 20 * 45.0, x % 20 * 45.0 + 10 + x % 7, x // 20 * 45.0 + 10), 0.9) for x in range(150)
+    ]
     faces = ranked_faces(boxes, IDENTITY, image)
     areas = [face.rectangle.width * face.rectangle.height for face in faces]
     assert len(faces) == MAX_FACES_PER_IMAGE and areas == sorted(areas, reverse=True)

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from core.vision.dlib_serialization import DlibFormatError, DlibReader
+from core.vision.conversion.dlib_serialization import DlibFormatError, DlibReader
 from core.vision.model_files import dlib_model_path
 
 

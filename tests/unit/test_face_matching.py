@@ -5,22 +5,22 @@ import uuid
 import numpy as np
 import pytest
 
-from core.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance, is_same_person
-from core.face_matching import group_by_similarity, identify_persons, similar_faces
-from core.trained_index import build_index, feature_to_bytes
+from core.search.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance, is_same_person
+from core.search.index import build_index, feature_to_bytes
+from core.search.matching import group_by_similarity, identify_persons, similar_faces
 
 
 def test_confidence_is_monotone_in_unit_interval_and_half_at_dlib_threshold():
     distances = np.linspace(0.0, 2.0, 2001)
-    confidences = confidence_from_squared_distance(distances ** 2)
+    confidences = confidence_from_squared_distance(distances**2)
     assert np.all(np.diff(confidences) <= 0) and confidences[0] > confidences[-1]
     assert np.all((confidences >= 0) & (confidences <= 1))
-    assert confidence_from_squared_distance(SAME_PERSON_DISTANCE ** 2) == 0.5
-    assert confidence_from_squared_distance(0.0) == 1.0 and confidence_from_squared_distance(1.2 ** 2) == 0.0
+    assert confidence_from_squared_distance(SAME_PERSON_DISTANCE**2) == 0.5
+    assert confidence_from_squared_distance(0.0) == 1.0 and confidence_from_squared_distance(1.2**2) == 0.0
     assert np.all(np.diff(confidences[(distances > 0.01) & (distances < 1.15)]) < 0)
-    assert is_same_person(float(confidence_from_squared_distance(0.59 ** 2)))
-    assert not is_same_person(float(confidence_from_squared_distance(0.61 ** 2)))
-    assert confidence_from_squared_distance(0.4 ** 2) > 0.85 and confidence_from_squared_distance(0.9 ** 2) < 0.05
+    assert is_same_person(float(confidence_from_squared_distance(0.59**2)))
+    assert not is_same_person(float(confidence_from_squared_distance(0.61**2)))
+    assert confidence_from_squared_distance(0.4**2) > 0.85 and confidence_from_squared_distance(0.9**2) < 0.05
 
 
 def _unit(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -77,20 +77,30 @@ def test_similar_faces_match_face_ranks_all_and_match_person_keeps_same_person(t
 def grouped(features: list[np.ndarray]) -> tuple[list[list[int]], list[int]]:
     """``group_by_similarity`` of features given in caller order, as positions in that order."""
     face_ids = [str(uuid.uuid4()) for _ in features]
-    index = build_index("recognition_01", "v", [(None, face_id, feature_to_bytes(feature))
-                                                for face_id, feature in zip(face_ids, features)])
+    index = build_index(
+        "recognition_01",
+        "v",
+        [(None, face_id, feature_to_bytes(feature)) for face_id, feature in zip(face_ids, features)],
+    )
     position = {face_id: order for order, face_id in enumerate(face_ids)}
     rank = np.array([position[index.face_id(row)] for row in range(len(index))])
     groups, messy = group_by_similarity(index, rank)
-    return ([[position[index.face_id(row)] for row in rows] for rows in groups],
-            [position[index.face_id(row)] for row in messy])
+    return (
+        [[position[index.face_id(row)] for row in rows] for rows in groups],
+        [position[index.face_id(row)] for row in messy],
+    )
 
 
 def test_grouping_finds_persons_orders_groups_by_size_and_keeps_messy_faces():
     rng = np.random.default_rng(7)
     centres = _unit(rng, 3) * 3
-    features = ([_near(rng, centres[0], 0.2) for _ in range(2)] + [_near(rng, centres[1], 0.2) for _ in range(4)]
-                + [_unit(rng, 1)[0] * 9] + [_near(rng, centres[0], 0.2)] + [_unit(rng, 1)[0] * -9])
+    features = (
+        [_near(rng, centres[0], 0.2) for _ in range(2)]
+        + [_near(rng, centres[1], 0.2) for _ in range(4)]
+        + [_unit(rng, 1)[0] * 9]
+        + [_near(rng, centres[0], 0.2)]
+        + [_unit(rng, 1)[0] * -9]
+    )
     groups, messy = grouped(features)
     assert groups == [[2, 3, 4, 5], [0, 1, 7]]
     assert messy == [6, 8]

@@ -2,7 +2,7 @@
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import azure.functions as func
 import pytest
@@ -43,8 +43,9 @@ def test_keys_are_checked_against_every_configured_key():
 
 
 def test_settings_read_keys_flags_and_identity():
-    settings = read_settings({"FACE_API_KEYS": " a, b ,,", "FACE_ALLOW_PRIVATE_URLS": "True",
-                              "AzureWebJobsStorage__accountName": "acct"})
+    settings = read_settings(
+        {"FACE_API_KEYS": " a, b ,,", "FACE_ALLOW_PRIVATE_URLS": "True", "AzureWebJobsStorage__accountName": "acct"}
+    )
     assert settings.api_keys == ("a", "b")
     assert settings.allow_private_urls
     assert settings.storage_account_name == "acct" and settings.storage_connection_string is None
@@ -53,10 +54,10 @@ def test_settings_read_keys_flags_and_identity():
 
 def test_ncrontab_schedules():
     every_ten_minutes = Schedule.parse("0 */10 * * * *")
-    start = datetime(2026, 1, 1, 12, 3, 7, tzinfo=timezone.utc)
-    assert every_ten_minutes.next_after(start) == datetime(2026, 1, 1, 12, 10, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, 12, 3, 7, tzinfo=UTC)
+    assert every_ten_minutes.next_after(start) == datetime(2026, 1, 1, 12, 10, 0, tzinfo=UTC)
     mondays = Schedule.parse("30 0 9 * * 1")
-    assert mondays.next_after(start) == datetime(2026, 1, 5, 9, 0, 30, tzinfo=timezone.utc)
+    assert mondays.next_after(start) == datetime(2026, 1, 5, 9, 0, 30, tzinfo=UTC)
     with pytest.raises(ValueError):
         Schedule.parse("* * * *")
     with pytest.raises(ValueError):
@@ -71,8 +72,9 @@ def test_host_json_queue_options_are_read(tmp_path):
 
 
 def _request(body: bytes = b"", content_type: str = "application/json", params=None) -> func.HttpRequest:
-    return func.HttpRequest("POST", "http://localhost/x", headers={"Content-Type": content_type},
-                            params=params or {}, body=body)
+    return func.HttpRequest(
+        "POST", "http://localhost/x", headers={"Content-Type": content_type}, params=params or {}, body=body
+    )
 
 
 def test_json_parsing_errors_are_azure_errors():

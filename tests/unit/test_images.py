@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from core.errors import FaceError
-from core.images import decode_image
+from core.images.decode import decode_image
 from core.limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MIN_IMAGE_BYTES
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"

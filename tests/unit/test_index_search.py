@@ -5,26 +5,26 @@ import uuid
 import numpy as np
 import pytest
 
-from core.confidence import confidence_from_squared_distance
-from core.face_matching import identify_persons, similar_faces
-from core.feature_distance import (
+from core.search.confidence import confidence_from_squared_distance
+from core.search.distance import (
     RELATIVE_ERROR,
     paired_squared_distances,
     squared_distances,
 )
-from core.index_search import (
+from core.search.exact import (
     EXHAUSTIVE_SEARCH_ROWS,
     exhaustive_nearest,
     nearest_faces,
     nearest_persons,
     quantised_features,
 )
-from core.trained_index import (
+from core.search.index import (
     FEATURE_DIMENSION,
     TrainedIndex,
     build_index,
     feature_to_bytes,
 )
+from core.search.matching import identify_persons, similar_faces
 
 
 def _unit(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -39,7 +39,7 @@ def _index(features: np.ndarray, faces_per_person: list[int] | None) -> TrainedI
         return TrainedIndex("recognition_01", "v", features, ids, None, None)
     assert sum(faces_per_person) == rows
     starts = np.concatenate(([0], np.cumsum(faces_per_person)[:-1])).astype(np.int64)
-    return TrainedIndex("recognition_01", "v", features, ids, ids[:len(faces_per_person)], starts)
+    return TrainedIndex("recognition_01", "v", features, ids, ids[: len(faces_per_person)], starts)
 
 
 def _same(found: list, expected: list) -> None:
@@ -63,7 +63,9 @@ def test_summation_tree_gives_each_pair_the_same_value_in_any_subset():
     everything = squared_distances(queries, rows)
     picked = rng.choice(700, size=50, replace=False)
     assert squared_distances(queries, rows[picked]).tobytes() == everything[:, picked].tobytes()
-    assert paired_squared_distances(rows[picked], queries[1][np.newaxis, :]).tobytes() == everything[1, picked].tobytes()
+    assert (
+        paired_squared_distances(rows[picked], queries[1][np.newaxis, :]).tobytes() == everything[1, picked].tobytes()
+    )
     exact = ((rows.astype(np.float64)[np.newaxis] - queries.astype(np.float64)[:, np.newaxis]) ** 2).sum(axis=2)
     assert np.all(np.abs(everything - exact) <= RELATIVE_ERROR * exact)
 
@@ -72,8 +74,9 @@ def test_quantised_scores_bound_every_distance_including_extreme_queries():
     rng = np.random.default_rng(11)
     features = _clustered(rng, [3] * 700, 0.3) * rng.uniform(0.5, 1.5, size=(2100, 1)).astype(np.float32)
     quantised = quantised_features(_index(features, None))
-    queries = np.concatenate([features[:3], _unit(rng, 3) * 0.01, _unit(rng, 2) * 40,
-                              np.zeros((1, FEATURE_DIMENSION), np.float32)]).astype(np.float32)
+    queries = np.concatenate(
+        [features[:3], _unit(rng, 3) * 0.01, _unit(rng, 2) * 40, np.zeros((1, FEATURE_DIMENSION), np.float32)]
+    ).astype(np.float32)
     scored = quantised.scores(queries)
     exact = ((features.astype(np.float64)[np.newaxis] - queries.astype(np.float64)[:, np.newaxis]) ** 2).sum(axis=2)
     approximate = scored.offsets[:, np.newaxis] - scored.units[:, np.newaxis] * scored.scores
@@ -101,9 +104,13 @@ def test_persons_with_many_faces_match_the_exhaustive_evaluation(count):
     features = _clustered(rng, sizes, 0.5)
     index = _index(features, sizes)
     assert len(index) > EXHAUSTIVE_SEARCH_ROWS
-    queries = np.concatenate([features[rng.choice(len(index), 6)]
-                              + 0.05 * rng.standard_normal((6, FEATURE_DIMENSION)).astype(np.float32),
-                              _unit(rng, 3), features[-1:]]).astype(np.float32)
+    queries = np.concatenate(
+        [
+            features[rng.choice(len(index), 6)] + 0.05 * rng.standard_normal((6, FEATURE_DIMENSION)).astype(np.float32),
+            _unit(rng, 3),
+            features[-1:],
+        ]
+    ).astype(np.float32)
     _same(nearest_persons(index, queries, count), exhaustive_nearest(index, queries, count, index.person_starts))
 
 
@@ -147,15 +154,21 @@ def test_identify_and_find_similar_answers_equal_the_exhaustive_ones_with_ids_an
     features = _clustered(rng, sizes, 0.35)
     persons = [str(uuid.uuid4()) for _ in sizes]
     owners = np.repeat(np.arange(len(sizes)), sizes)
-    index = build_index("recognition_01", "v", [(persons[owner], str(uuid.uuid4()), feature_to_bytes(feature))
-                                                for owner, feature in zip(owners, features)])
-    queries = (features[rng.choice(len(features), 10)]
-               + 0.04 * rng.standard_normal((10, FEATURE_DIMENSION))).astype(np.float32)
+    index = build_index(
+        "recognition_01",
+        "v",
+        [(persons[owner], str(uuid.uuid4()), feature_to_bytes(feature)) for owner, feature in zip(owners, features)],
+    )
+    queries = (features[rng.choice(len(features), 10)] + 0.04 * rng.standard_normal((10, FEATURE_DIMENSION))).astype(
+        np.float32
+    )
     found = identify_persons(index, queries, max_candidates=10, threshold=0.2)
     for matches, (positions, distances) in zip(found, exhaustive_nearest(index, queries, 10, index.person_starts)):
-        expected = [(index.person_id(position), confidence) for position, confidence
-                    in zip(positions.tolist(), confidence_from_squared_distance(distances).tolist())
-                    if confidence >= 0.2]
+        expected = [
+            (index.person_id(position), confidence)
+            for position, confidence in zip(positions.tolist(), confidence_from_squared_distance(distances).tolist())
+            if confidence >= 0.2
+        ]
         assert [(match.candidate_id, match.confidence) for match in matches] == expected
         assert matches, "each query is near a face of some person"
     faces = similar_faces(index, queries[0], max_candidates=20, threshold=None)
@@ -182,7 +195,7 @@ def test_pruning_evaluates_only_a_few_rows_of_a_large_index(monkeypatch):
         evaluated.append(left.shape[0])
         return paired_squared_distances(left, right)
 
-    monkeypatch.setattr("core.index_search.paired_squared_distances", counted)
+    monkeypatch.setattr("core.search.exact.paired_squared_distances", counted)
     found = nearest_persons(index, queries, 3)
     _same(found, exhaustive_nearest(index, queries, 3, index.person_starts))
     assert [positions[0] for positions, _ in found] == [0, 123, 1999]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.images import decode_image
+from core.images.decode import decode_image
 from core.vision.landmarks import azure_landmarks
 from core.vision.shape_predictor import predict_shapes
 

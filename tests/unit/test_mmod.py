@@ -6,12 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dlib_reference import iou, recorded
 from PIL import Image
 
-from dlib_reference import iou, recorded
-
-from core.vision.dlib_dnn import BoxOverlap
-from core.vision.mmod import (
+from core.vision.conversion.dlib_dnn import BoxOverlap
+from core.vision.detection.mmod import (
     MmodDetector,
     boxes_overlap,
     pyramid_level_sizes,
@@ -62,7 +61,7 @@ def test_tiled_levels_fit_without_overlapping() -> None:
     assert rects[0] == (11, 11, 510, 385) and columns == 522
     for (left, top, right, bottom), (height, width) in zip(rects, sizes):
         assert (bottom - top + 1, right - left + 1) == (height, width)
-        assert 0 <= left and right < columns and 0 <= top and bottom < rows
+        assert left >= 0 and right < columns and top >= 0 and bottom < rows
     for index, a in enumerate(rects):
         for b in rects[index + 1 :]:
             assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]

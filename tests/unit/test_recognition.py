@@ -6,12 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dlib_reference import FEATURE_PHOTOS
 from PIL import Image
 
-from dlib_reference import FEATURE_PHOTOS
-
 from core.vision.model_files import dlib_model_path
-from core.vision.recognition import (
+from core.vision.recognition.dlib_resnet import (
     extract_face_chips,
     face_chip_details,
     get_face_recognizer,

@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 
 from core.errors import FaceError
-from core.vision.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
-from core.vision.recognition import get_face_recognizer
-from core.vision.registry import (
+from core.vision.catalog import (
     DEFAULT_DETECTION_MODEL,
     DEFAULT_RECOGNITION_MODEL,
     DETECTION_MODELS,
     RECOGNITION_MODELS,
     check_detection_request,
-    get_detection_model,
-    get_recognition_model,
 )
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.recognition.dlib_resnet import get_face_recognizer
+from core.vision.registry import get_detection_model, get_recognition_model
 
 
 def error_of(call) -> tuple[int, str, str]:
@@ -50,11 +49,20 @@ def test_every_recognition_model_is_dlibs_resnet_today() -> None:
 def test_unknown_names_are_bad_arguments() -> None:
     assert error_of(lambda: get_detection_model("detection_04")) == (400, "BadArgument", "'detectionModel' is invalid.")
     assert error_of(lambda: get_recognition_model("recognition_05")) == (
-        400, "BadArgument", "'recognitionModel' is invalid.")
+        400,
+        "BadArgument",
+        "'recognitionModel' is invalid.",
+    )
     assert error_of(lambda: check_detection_request("", "recognition_01", False, ())) == (
-        400, "BadArgument", "'detectionModel' is invalid.")
+        400,
+        "BadArgument",
+        "'detectionModel' is invalid.",
+    )
     assert error_of(lambda: check_detection_request("detection_01", "recognition_9", False, ())) == (
-        400, "BadArgument", "'recognitionModel' is invalid.")
+        400,
+        "BadArgument",
+        "'recognitionModel' is invalid.",
+    )
 
 
 def test_what_each_detection_model_may_return() -> None:
@@ -62,13 +70,25 @@ def test_what_each_detection_model_may_return() -> None:
     check_detection_request("detection_03", "recognition_04", True, ("mask", "qualityForRecognition"))
     check_detection_request("detection_02", "recognition_01", False, ())
     assert error_of(lambda: check_detection_request("detection_02", "recognition_01", False, ("blur",))) == (
-        400, "BadArgument", "'returnFaceAttributes' is not supported by detection_02.")
+        400,
+        "BadArgument",
+        "'returnFaceAttributes' is not supported by detection_02.",
+    )
     assert error_of(lambda: check_detection_request("detection_02", "recognition_01", True, ())) == (
-        400, "BadArgument", "'returnLandmarks' is not supported by detection_02.")
+        400,
+        "BadArgument",
+        "'returnLandmarks' is not supported by detection_02.",
+    )
     assert error_of(lambda: check_detection_request("detection_03", "recognition_01", False, ("headPose",))) == (
-        400, "BadArgument", "'returnFaceAttributes' is not supported by detection_03.")
+        400,
+        "BadArgument",
+        "'returnFaceAttributes' is not supported by detection_03.",
+    )
     assert error_of(lambda: check_detection_request("detection_01", "recognition_01", False, ("mask",))) == (
-        400, "BadArgument", "'returnFaceAttributes' is not supported by detection_01.")
+        400,
+        "BadArgument",
+        "'returnFaceAttributes' is not supported by detection_01.",
+    )
 
 
 def test_quality_for_recognition_needs_recognition_03_or_04() -> None:

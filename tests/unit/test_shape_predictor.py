@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-import xml.etree.ElementTree as ElementTree
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
 
-from core.images import decode_image
-from core.vision.dlib_serialization import DlibFormatError
+from core.images.decode import decode_image
+from core.vision.conversion.dlib_serialization import DlibFormatError
 from core.vision.model_files import dlib_model_path
 from core.vision.shape_predictor import (
     MODEL_FILES,
@@ -162,4 +162,3 @@ def test_truncated_model_is_refused() -> None:
 def test_unknown_point_count_is_refused() -> None:
     with pytest.raises(ValueError):
         predict_shapes(np.zeros((10, 10, 3), dtype=np.uint8), [(0, 0, 5, 5)], 17)
-

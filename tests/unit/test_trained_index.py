@@ -5,7 +5,7 @@ import uuid
 import numpy as np
 import pytest
 
-from core.trained_index import (
+from core.search.index import (
     build_index,
     feature_from_bytes,
     feature_to_bytes,

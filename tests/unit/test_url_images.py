@@ -7,21 +7,22 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from core import limits, url_images
+from core import limits
 from core.errors import FaceError
+from core.images import fetch as url_images
+from core.images.fetch import fetch_image, is_public_address, parse_target
 from core.settings import get_settings
-from core.url_images import fetch_image, is_public_address, parse_target
 
 
 class ImageServer(http.server.BaseHTTPRequestHandler):
     photo = b""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         routes = {
             "/photo.jpg": lambda: self.reply(200, self.photo),
             "/redirect": lambda: self.redirect("/photo.jpg"),
@@ -104,10 +105,31 @@ def fetch_error(url: str) -> FaceError:
     return caught.value
 
 
-@pytest.mark.parametrize("text", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                                  "168.63.129.16", "100.100.100.200", "100.64.0.1", "0.0.0.0", "224.0.0.1",
-                                  "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1", "fd00:ec2::254",
-                                  "::ffff:127.0.0.1", "::ffff:10.0.0.1", "ff02::1", "::"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "168.63.129.16",
+        "100.100.100.200",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "fd00:ec2::254",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "ff02::1",
+        "::",
+    ],
+)
 def test_non_public_addresses(text: str) -> None:
     assert not is_public_address(ipaddress.ip_address(text))
 
@@ -117,8 +139,17 @@ def test_public_addresses(text: str) -> None:
     assert is_public_address(ipaddress.ip_address(text))
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/a.jpg", "file:///etc/passwd", "gopher://x", "http://",
-                                 "not a url", "http://example.com:99999/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.com/a.jpg",
+        "file:///etc/passwd",
+        "gopher://x",
+        "http://",
+        "not a url",
+        "http://example.com:99999/",
+    ],
+)
 def test_only_http_urls(url: str) -> None:
     with pytest.raises(FaceError) as caught:
         parse_target(url)
@@ -163,14 +194,17 @@ def test_loopback_refused(server: str, private_refused: None) -> None:
 
 
 def test_every_resolved_address_is_checked(monkeypatch: pytest.MonkeyPatch, private_refused: None) -> None:
-    answers = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80)),
-               (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80))]
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 80)),
+    ]
     monkeypatch.setattr(url_images.socket, "getaddrinfo", lambda *args, **kwargs: answers)
     assert fetch_error("http://rebinding.example/").message == "Invalid image URL."
 
 
-def test_redirect_to_private_address_refused(server: str, monkeypatch: pytest.MonkeyPatch,
-                                             private_refused: None) -> None:
+def test_redirect_to_private_address_refused(
+    server: str, monkeypatch: pytest.MonkeyPatch, private_refused: None
+) -> None:
     """A public host redirecting to a private one is refused at the redirect."""
     port = int(server.rsplit(":", 1)[1])
     public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]

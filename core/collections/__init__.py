@@ -1,0 +1,1 @@
+"""Collections and what they hold: the four kinds, persons, persisted faces and training."""

@@ -1,0 +1,92 @@
+"""Collections of every kind: create, get, list, update and delete (PersonGroup, LargePersonGroup,
+FaceList, LargeFaceList), shared code driven by ``CollectionKind``.
+
+Deleting converges: the collection is first marked ``deleting`` (from then on
+it reads as not found everywhere else), then its training status, members and
+index blobs go, and the row itself goes last. Repeating the delete, or
+re-creating the id, finishes an interrupted one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.collections.fields import (
+    Paging,
+    check_new_collection_id,
+    is_collection_id,
+    metadata_changes,
+    new_metadata,
+    recognition_model,
+)
+from core.collections.kinds import CollectionKind
+from core.collections.lookup import ensure_not_training, require_collection
+from core.storage import face_collections, face_members
+from core.storage.face_collections import CollectionRecord
+from core.storage.face_members import FaceRecord
+from core.storage.face_training import delete_training
+from core.storage.index_blobs import delete_index_blobs
+from core.timestamps import utc_now
+
+
+@dataclass(frozen=True)
+class CollectionDetails:
+    """A collection, with its faces when the kind shows them inline (FaceList)."""
+
+    record: CollectionRecord
+    faces: list[FaceRecord] | None
+
+
+def create_collection(kind: CollectionKind, collection_id: str, body: dict[str, Any]) -> None:
+    check_new_collection_id(kind, collection_id)
+    name, user_data = new_metadata(body)
+    model = recognition_model(body)
+    existing = face_collections.read_collection(kind.name, collection_id)
+    if existing is not None:
+        if not existing.deleting:
+            raise kind.exists()
+        _remove_everything(kind, collection_id)
+    record = CollectionRecord(kind.name, collection_id, name, user_data, model, utc_now())
+    face_collections.insert_collection(kind, record)
+
+
+def get_collection(kind: CollectionKind, collection_id: str) -> CollectionDetails:
+    record = require_collection(kind, collection_id)
+    faces = face_members.list_faces(kind, collection_id, None, None) if kind.inlines_faces else None
+    return CollectionDetails(record, faces)
+
+
+def list_collections(kind: CollectionKind, paging: Paging | None) -> list[CollectionRecord]:
+    """Collections in ascending id order; every one when the kind does not page (FaceList)."""
+    if paging is None:
+        return face_collections.list_collections(kind.name, None, None)
+    return face_collections.list_collections(kind.name, paging.start, paging.top)
+
+
+def update_collection(kind: CollectionKind, collection_id: str, body: dict[str, Any]) -> None:
+    require_collection(kind, collection_id)
+    changes = metadata_changes(body)
+    if not face_collections.update_collection(kind.name, collection_id, changes):
+        raise kind.not_found()
+
+
+def delete_collection(kind: CollectionKind, collection_id: str) -> None:
+    """Delete a collection and everything under it; repeating it finishes an interrupted delete."""
+    if not is_collection_id(collection_id):
+        raise kind.invalid_path_id()
+    record = face_collections.read_collection(kind.name, collection_id)
+    if record is None:
+        raise kind.not_found()
+    if not record.deleting:
+        ensure_not_training(kind, collection_id)
+        face_collections.mark_deleting(kind.name, collection_id)
+    _remove_everything(kind, collection_id)
+
+
+def _remove_everything(kind: CollectionKind, collection_id: str) -> None:
+    """Everything under a collection marked ``deleting``, then the collection row itself."""
+    delete_training(kind.name, collection_id)
+    face_members.delete_members(kind, collection_id)
+    delete_index_blobs(kind.name, collection_id)
+    face_collections.remove_collection(kind, collection_id)

@@ -1,0 +1,1 @@
+"""Image intake: bytes and URLs checked, fetched and decoded."""

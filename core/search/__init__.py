@@ -1,0 +1,1 @@
+"""Searching features: trained indexes, exact nearest-neighbour search and confidence."""

@@ -1,0 +1,137 @@
+"""The trained index of a collection: its face features as one matrix, ready to search.
+
+Training turns a collection's stored faces into a ``TrainedIndex``; queries load
+it (from Blob Storage, cached) and search it with ``core.search.exact``. Rows of
+a person group are grouped by person, so per-person results reduce with
+``np.minimum.reduceat`` over ``person_starts``. Ids are server-generated UUIDs,
+kept as 16-byte rows so a million faces stay compact. An index is compared by
+identity, so search structures can be attached to it with a weak reference.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.search import distance as feature_distance
+
+FEATURE_DIMENSION = 128
+_FEATURE_DTYPE = np.dtype("<f4")
+
+
+def feature_to_bytes(feature: np.ndarray) -> bytes:
+    """A feature as stored in Table Storage: 128 little-endian float32."""
+    vector = np.asarray(feature, dtype=_FEATURE_DTYPE).reshape(-1)
+    if vector.shape != (FEATURE_DIMENSION,):
+        raise ValueError(f"a feature has {FEATURE_DIMENSION} values, not {vector.size}")
+    return vector.tobytes()
+
+
+def feature_from_bytes(data: bytes) -> np.ndarray:
+    if len(data) != FEATURE_DIMENSION * _FEATURE_DTYPE.itemsize:
+        raise ValueError(f"a stored feature has {FEATURE_DIMENSION * 4} bytes, not {len(data)}")
+    return np.frombuffer(data, dtype=_FEATURE_DTYPE).astype(np.float32)
+
+
+def ids_to_rows(ids: Iterable[str]) -> np.ndarray:
+    """UUID strings as an (N, 16) uint8 array."""
+    packed = b"".join(uuid.UUID(value).bytes for value in ids)
+    return np.frombuffer(packed, dtype=np.uint8).reshape(-1, 16).copy()
+
+
+def row_to_id(row: np.ndarray) -> str:
+    return str(uuid.UUID(bytes=bytes(row)))
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedIndex:
+    """Features of one collection, with the ids that name each row."""
+
+    recognition_model: str
+    version: str
+    features: np.ndarray
+    face_ids: np.ndarray
+    person_ids: np.ndarray | None
+    person_starts: np.ndarray | None
+
+    def __len__(self) -> int:
+        return int(self.features.shape[0])
+
+    @property
+    def person_count(self) -> int:
+        return 0 if self.person_ids is None else int(self.person_ids.shape[0])
+
+    def face_id(self, row: int) -> str:
+        return row_to_id(self.face_ids[row])
+
+    def person_id(self, position: int) -> str:
+        assert self.person_ids is not None
+        return row_to_id(self.person_ids[position])
+
+    def squared_distances(self, queries: np.ndarray) -> np.ndarray:
+        """Squared Euclidean distances, (Q, N), from each query feature to every row (``core.search.distance``)."""
+        return feature_distance.squared_distances(queries, self.features)
+
+    def person_squared_distances(self, queries: np.ndarray) -> np.ndarray:
+        """For each query, the squared distance to each person's nearest face, (Q, P)."""
+        distances = self.squared_distances(queries)
+        if self.person_starts is None or self.person_count == 0:
+            return distances[:, :0]
+        return np.minimum.reduceat(distances, self.person_starts, axis=1)
+
+
+def build_index(recognition_model: str, version: str, faces: Iterable[tuple[str | None, str, bytes]]) -> TrainedIndex:
+    """Build an index from ``(personId or None, persistedFaceId, feature bytes)`` triples.
+
+    With person ids, rows are grouped by person (persons in ascending id order);
+    without, the index is a face list's.
+    """
+    entries = sorted(faces, key=lambda entry: (entry[0] or "", entry[1]))
+    grouped = bool(entries) and entries[0][0] is not None
+    if any((entry[0] is not None) != grouped for entry in entries):
+        raise ValueError("an index holds either persons' faces or a list's faces, not both")
+    features = np.empty((len(entries), FEATURE_DIMENSION), dtype=np.float32)
+    for row, (_, _, data) in enumerate(entries):
+        features[row] = feature_from_bytes(data)
+    person_ids = person_starts = None
+    if grouped:
+        owners = [entry[0] for entry in entries]
+        starts = [row for row, owner in enumerate(owners) if row == 0 or owner != owners[row - 1]]
+        person_ids = ids_to_rows(owners[row] for row in starts)
+        person_starts = np.asarray(starts, dtype=np.int64)
+    return TrainedIndex(
+        recognition_model, version, features, ids_to_rows(entry[1] for entry in entries), person_ids, person_starts
+    )
+
+
+def index_to_bytes(index: TrainedIndex) -> bytes:
+    """The index as an uncompressed ``.npz`` (features stay memory-layout friendly)."""
+    arrays = {
+        "recognition_model": np.array(index.recognition_model),
+        "version": np.array(index.version),
+        "features": index.features,
+        "face_ids": index.face_ids,
+    }
+    if index.person_ids is not None:
+        arrays["person_ids"] = index.person_ids
+        arrays["person_starts"] = index.person_starts
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def index_from_bytes(data: bytes) -> TrainedIndex:
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        grouped = "person_ids" in arrays.files
+        return TrainedIndex(
+            str(arrays["recognition_model"]),
+            str(arrays["version"]),
+            np.ascontiguousarray(arrays["features"], dtype=np.float32),
+            arrays["face_ids"],
+            arrays["person_ids"] if grouped else None,
+            arrays["person_starts"] if grouped else None,
+        )

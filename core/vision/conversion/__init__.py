@@ -1,0 +1,1 @@
+"""Model conversion: dlib's file formats read and rewritten as ONNX graphs."""

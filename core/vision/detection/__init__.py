@@ -1,0 +1,1 @@
+"""Face detectors: MTCNN, dlib's CNN (MMOD), box calibration and refinement."""

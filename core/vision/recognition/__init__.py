@@ -1,0 +1,1 @@
+"""Face recognition models: one feature per detected face."""
