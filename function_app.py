@@ -9,6 +9,7 @@ from functions import (
     large_face_lists,
     large_person_group_persons,
     large_person_groups,
+    liveness,
     person_group_persons,
     person_groups,
     training,
@@ -26,5 +27,6 @@ for blueprint in (
     large_face_lists.blueprint,
     training.blueprint,
     face.blueprint,
+    liveness.blueprint,
 ):
     app.register_functions(blueprint)

@@ -78,6 +78,19 @@ def access_denied() -> FaceError:
     )
 
 
+def liveness_not_offered() -> FaceError:
+    """Liveness sessions and session images: this service has no anti-spoofing model to offer them with.
+
+    Azure documents no error for a resource without liveness; 403 UnsupportedFeature is
+    its answer for a feature a resource may not use, so a client's error handling applies.
+    """
+    return FaceError(
+        403,
+        "UnsupportedFeature",
+        "Feature is not supported: liveness detection is not offered by this service (it has no anti-spoofing model).",
+    )
+
+
 def resource_not_found() -> FaceError:
     return FaceError(404, "ResourceNotFound", "The requested resource was not found.")
 

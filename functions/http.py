@@ -4,6 +4,12 @@ A route module declares each operation with ``face_operation``; the handler
 parses its request with the helpers here, calls one core service and returns
 ``json_response`` or ``empty_response``. Failures are ``FaceError``s, turned
 into Azure's error envelope; anything else becomes a logged 500 with a request id.
+
+Every route is served under ``{apiVersion}/`` (host.json's route prefix is
+``face``): one function per operation answers every API version that has the
+operation, and a version without it answers Azure's 404. The version segment is
+a plain route parameter, checked here rather than by a route constraint, so the
+Functions host and the dev host route identically.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import azure.functions as func
 
+from core.api_versions import API_VERSIONS, ApiVersion, api_version
 from core.auth import KEY_HEADER, KEY_QUERY_PARAMETER, authenticate
 from core.errors import (
     FaceError,
@@ -26,6 +34,7 @@ from core.errors import (
     invalid_request_body,
     json_parsing_error,
     request_too_large,
+    resource_not_found,
 )
 from core.limits import MAX_REQUEST_BYTES
 from core.settings import get_settings
@@ -36,36 +45,69 @@ Handler = Callable[[func.HttpRequest], func.HttpResponse]
 JSON_TYPE = "application/json"
 OCTET_STREAM_TYPE = "application/octet-stream"
 REQUEST_ID_HEADER = "apim-request-id"
+ERROR_CODE_HEADER = "x-ms-error-code"
+VERSION_PARAMETER = "apiVersion"
 
 logger = logging.getLogger("face.http")
 
-declared_routes: list[tuple[RouteTemplate, frozenset[str]]] = []
-"""Every (route, methods) registered through ``face_operation``, in declaration order."""
+VersionFilter = Callable[[ApiVersion], bool]
+
+
+def every_version(version: ApiVersion) -> bool:
+    """The default: an operation every API version has."""
+    return True
+
+
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """A registered operation's route, methods and the API versions that have it."""
+
+    route: RouteTemplate
+    methods: frozenset[str]
+    versions: frozenset[str]
+
+
+declared_routes: list[DeclaredRoute] = []
+"""Every route registered through ``face_operation``, in declaration order."""
 
 
 def face_operation(
-    blueprint: func.Blueprint, name: str, route: str, methods: list[str], authenticated: bool = True
+    blueprint: func.Blueprint,
+    name: str,
+    route: str,
+    methods: list[str],
+    authenticated: bool = True,
+    versions: VersionFilter | None = every_version,
 ) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as its own Azure Function named ``name`` on ``route``."""
+    """Register ``handler`` as its own Azure Function named ``name`` on ``{apiVersion}/route``,
+    answering the API versions for which ``versions`` is true; with ``versions=None`` the
+    route is registered as it is, without a version segment."""
+    served = frozenset(version.name for version in API_VERSIONS.values() if versions is None or versions(version))
+    template = route if versions is None else f"{{{VERSION_PARAMETER}}}/{route}"
+    checked = None if versions is None else served
 
     def register(handler: Handler) -> Handler:
         def function(req: func.HttpRequest) -> func.HttpResponse:
-            return run_operation(name, handler, req, authenticated)
+            return run_operation(name, handler, req, authenticated, checked)
 
         function.__name__ = name
         function.__qualname__ = name
-        routed = blueprint.route(route=route, methods=methods, auth_level=func.AuthLevel.ANONYMOUS)(function)
+        routed = blueprint.route(route=template, methods=methods, auth_level=func.AuthLevel.ANONYMOUS)(function)
         blueprint.function_name(name=name)(routed)
-        declared_routes.append((compile_route(route), frozenset(methods)))
+        declared_routes.append(DeclaredRoute(compile_route(template), frozenset(methods), served))
         return handler
 
     return register
 
 
-def run_operation(name: str, handler: Handler, req: func.HttpRequest, authenticated: bool) -> func.HttpResponse:
-    """Authenticate, run ``handler`` and map every failure to Azure's envelope."""
+def run_operation(
+    name: str, handler: Handler, req: func.HttpRequest, authenticated: bool, versions: frozenset[str] | None = None
+) -> func.HttpResponse:
+    """Check the API version, authenticate, run ``handler`` and map every failure to Azure's envelope."""
     request_id = str(uuid.uuid4())
     try:
+        if versions is not None and request_version(req).name not in versions:
+            raise resource_not_found()
         if authenticated:
             presented = req.headers.get(KEY_HEADER) or req.params.get(KEY_QUERY_PARAMETER)
             authenticate(presented, get_settings().api_keys)
@@ -79,6 +121,11 @@ def run_operation(name: str, handler: Handler, req: func.HttpRequest, authentica
     return response
 
 
+def request_version(req: func.HttpRequest) -> ApiVersion:
+    """The API version the request's path names (Azure's 404 for an unknown one)."""
+    return api_version(req.route_params.get(VERSION_PARAMETER, ""))
+
+
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
     return func.HttpResponse(
         json.dumps(value, separators=(",", ":")), status_code=status, mimetype=JSON_TYPE, headers=headers
@@ -90,7 +137,7 @@ def empty_response(status: int = 200, headers: dict[str, str] | None = None) -> 
 
 
 def error_response(error: FaceError) -> func.HttpResponse:
-    return json_response(error.to_body(), status=error.status)
+    return json_response(error.to_body(), status=error.status, headers={ERROR_CODE_HEADER: error.code})
 
 
 def media_type(req: func.HttpRequest) -> str:

@@ -135,6 +135,10 @@ class DevHost:
     def base_url(self) -> str:
         return f"{self.endpoint}/face/v1.0"
 
+    def versioned_url(self, version: str) -> str:
+        """The base URL of one API version."""
+        return f"{self.endpoint}/face/{version}"
+
     def start(self) -> DevHost:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
