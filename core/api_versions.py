@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import resource_not_found
+from core.vision.catalog import V1_0_DETECT_RULES, V1_2_DETECT_RULES, DetectRules
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,85 @@ class ApiVersion:
     session_images: str | None  # the session-image path (refused with liveness), or none
     liveness_abuse_monitoring: bool  # the liveness abuse-monitoring setting (v1.3-preview.1)
     train_operation_location: bool  # train answers 202 with an operation-Location header
-    training_status_camel_case: bool  # training status "notStarted" (v1.0 spells "notstarted")
+    camel_case_values: bool  # enum values such as "notStarted", "goodExposure" (v1.0: "notstarted", "GoodExposure")
+    detect_rules: DetectRules  # the attributes each detection model may return
 
 
 SINGLE_MODAL, SESSIONS = "singleModal", "sessions"
 PREVIEW_SESSION_IMAGES, SESSION_IMAGES = "session/sessionImages", "sessionImages"
 
-V1_0 = ApiVersion("v1.0", False, False, False, None, None, False, False, False)
-V1_0_PREVIEW = ApiVersion("v1.0-preview", True, True, True, None, None, False, False, False)
-V1_1_PREVIEW_1 = ApiVersion("v1.1-preview.1", True, True, True, SINGLE_MODAL, None, False, True, True)
-V1_2_PREVIEW_1 = ApiVersion("v1.2-preview.1", True, True, True, SINGLE_MODAL, PREVIEW_SESSION_IMAGES, False, True, True)
-V1_2 = ApiVersion("v1.2", False, True, False, SESSIONS, SESSION_IMAGES, False, True, True)
-V1_3_PREVIEW_1 = ApiVersion("v1.3-preview.1", False, True, False, SESSIONS, SESSION_IMAGES, True, True, True)
+V1_0 = ApiVersion(
+    "v1.0",
+    person_directory=False,
+    directory_recognition=False,
+    operations=False,
+    liveness=None,
+    session_images=None,
+    liveness_abuse_monitoring=False,
+    train_operation_location=False,
+    camel_case_values=False,
+    detect_rules=V1_0_DETECT_RULES,
+)
+V1_0_PREVIEW = ApiVersion(
+    "v1.0-preview",
+    person_directory=True,
+    directory_recognition=True,
+    operations=True,
+    liveness=None,
+    session_images=None,
+    liveness_abuse_monitoring=False,
+    train_operation_location=False,
+    camel_case_values=False,
+    detect_rules=V1_0_DETECT_RULES,
+)
+V1_1_PREVIEW_1 = ApiVersion(
+    "v1.1-preview.1",
+    person_directory=True,
+    directory_recognition=True,
+    operations=True,
+    liveness=SINGLE_MODAL,
+    session_images=None,
+    liveness_abuse_monitoring=False,
+    train_operation_location=True,
+    camel_case_values=True,
+    detect_rules=V1_2_DETECT_RULES,
+)
+V1_2_PREVIEW_1 = ApiVersion(
+    "v1.2-preview.1",
+    person_directory=True,
+    directory_recognition=True,
+    operations=True,
+    liveness=SINGLE_MODAL,
+    session_images=PREVIEW_SESSION_IMAGES,
+    liveness_abuse_monitoring=False,
+    train_operation_location=True,
+    camel_case_values=True,
+    detect_rules=V1_2_DETECT_RULES,
+)
+V1_2 = ApiVersion(
+    "v1.2",
+    person_directory=False,
+    directory_recognition=True,
+    operations=False,
+    liveness=SESSIONS,
+    session_images=SESSION_IMAGES,
+    liveness_abuse_monitoring=False,
+    train_operation_location=True,
+    camel_case_values=True,
+    detect_rules=V1_2_DETECT_RULES,
+)
+V1_3_PREVIEW_1 = ApiVersion(
+    "v1.3-preview.1",
+    person_directory=False,
+    directory_recognition=True,
+    operations=False,
+    liveness=SESSIONS,
+    session_images=SESSION_IMAGES,
+    liveness_abuse_monitoring=True,
+    train_operation_location=True,
+    camel_case_values=True,
+    detect_rules=V1_2_DETECT_RULES,
+)
 
 API_VERSIONS: dict[str, ApiVersion] = {
     version.name: version for version in (V1_0, V1_0_PREVIEW, V1_1_PREVIEW_1, V1_2_PREVIEW_1, V1_2, V1_3_PREVIEW_1)

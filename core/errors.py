@@ -78,16 +78,18 @@ def access_denied() -> FaceError:
     )
 
 
+def unsupported_feature(message: str) -> FaceError:
+    return FaceError(403, "UnsupportedFeature", message)
+
+
 def liveness_not_offered() -> FaceError:
     """Liveness sessions and session images: this service has no anti-spoofing model to offer them with.
 
     Azure documents no error for a resource without liveness; 403 UnsupportedFeature is
     its answer for a feature a resource may not use, so a client's error handling applies.
     """
-    return FaceError(
-        403,
-        "UnsupportedFeature",
-        "Feature is not supported: liveness detection is not offered by this service (it has no anti-spoofing model).",
+    return unsupported_feature(
+        "Feature is not supported: liveness detection is not offered by this service (it has no anti-spoofing model)."
     )
 
 

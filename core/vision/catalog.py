@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.errors import bad_argument
+from core.errors import bad_argument, unsupported_feature
 
 DETECTION_01_ATTRIBUTES = frozenset(
     name.lower()
@@ -45,11 +45,63 @@ class DetectionModelRules:
     attributes: frozenset[str]  # lower-case Azure attribute names
 
 
-DETECTION_MODELS: dict[str, DetectionModelRules] = {
-    "detection_01": DetectionModelRules(returns_landmarks=True, attributes=DETECTION_01_ATTRIBUTES),
-    "detection_02": DetectionModelRules(returns_landmarks=False, attributes=frozenset()),
-    "detection_03": DetectionModelRules(returns_landmarks=True, attributes=DETECTION_03_ATTRIBUTES),
-}
+@dataclass(frozen=True)
+class DetectRules:
+    """What one generation of the API lets each detection model return.
+
+    v1.0 lists every attribute it ever had. From v1.1-preview.1 on, emotion,
+    gender and makeup are retired and age, smile, facialHair and hair need an
+    approval no client of this service can have: those answer Azure's 403
+    ``UnsupportedFeature`` with its deprecation message (ERRORS.md section 19
+    leaves 400 or 403 open for the retired three; the documented message is
+    followed). Where a model does not allow an attribute, v1.0 answers the
+    message Azure's error page documents and the newer versions the one
+    Azure's service returns, which lists what the model allows.
+    """
+
+    detection_models: dict[str, DetectionModelRules]
+    retired: frozenset[str]  # lower-case names refused with 403
+    lists_allowed: bool  # refusals name the allowed attributes ("Only face attributes ... are supported by")
+
+
+V1_0_DETECT_RULES = DetectRules(
+    detection_models={
+        "detection_01": DetectionModelRules(returns_landmarks=True, attributes=DETECTION_01_ATTRIBUTES),
+        "detection_02": DetectionModelRules(returns_landmarks=False, attributes=frozenset()),
+        "detection_03": DetectionModelRules(returns_landmarks=True, attributes=DETECTION_03_ATTRIBUTES),
+    },
+    retired=frozenset(),
+    lists_allowed=False,
+)
+# The union of Microsoft's SDKs' per-model sets (OPERATIONS.md, "v1.2 Detect: attributes per detection
+# and recognition model"), so every SDK's constants are accepted; qualityForRecognition follows the
+# recognition model, as in v1.0.
+V1_2_DETECT_RULES = DetectRules(
+    detection_models={
+        "detection_01": DetectionModelRules(
+            returns_landmarks=True,
+            attributes=frozenset(
+                {
+                    "accessories",
+                    "blur",
+                    "exposure",
+                    "glasses",
+                    "headpose",
+                    "noise",
+                    "occlusion",
+                    "qualityforrecognition",
+                }
+            ),
+        ),
+        "detection_02": DetectionModelRules(returns_landmarks=False, attributes=frozenset()),
+        "detection_03": DetectionModelRules(
+            returns_landmarks=True, attributes=frozenset({"blur", "headpose", "mask", "qualityforrecognition"})
+        ),
+    },
+    retired=frozenset({"emotion", "gender", "makeup", "age", "smile", "facialhair", "hair"}),
+    lists_allowed=True,
+)
+DETECTION_MODELS = V1_0_DETECT_RULES.detection_models
 RECOGNITION_MODELS = ("recognition_01", "recognition_02", "recognition_03", "recognition_04")
 DEFAULT_DETECTION_MODEL = "detection_01"
 DEFAULT_RECOGNITION_MODEL = "recognition_01"
@@ -69,17 +121,33 @@ def check_recognition_model(name: str) -> str:
     return name.lower()
 
 
-def check_detection_request(detection: str, recognition: str, with_landmarks: bool, attributes: Sequence[str]) -> None:
+def check_detection_request(
+    detection: str,
+    recognition: str,
+    with_landmarks: bool,
+    attributes: Sequence[str],
+    rules: DetectRules = V1_0_DETECT_RULES,
+) -> None:
     """Azure's checks of a detect request's models against what it asks for.
 
     Attribute names Azure does not know are left to the attribute parser.
     """
-    rules = DETECTION_MODELS[check_detection_model(detection)]
+    detection = check_detection_model(detection)
+    model = rules.detection_models[detection]
     check_recognition_model(recognition)
+    asked = {name.lower() for name in attributes}
+    if asked & rules.retired:
+        raise unsupported_feature(
+            "Return Attributes (emotion, gender, age, smile, facial hair, hair and makeup) have been deprecated "
+            "and are no longer supported."
+        )
     known = DETECTION_01_ATTRIBUTES | DETECTION_03_ATTRIBUTES
-    if any(name.lower() in known and name.lower() not in rules.attributes for name in attributes):
-        raise bad_argument(f"'returnFaceAttributes' is not supported by {detection.lower()}.")
-    if with_landmarks and not rules.returns_landmarks:
+    if any(name in known and name not in model.attributes for name in asked):
+        if rules.lists_allowed and model.attributes:
+            allowed = ",".join(sorted(model.attributes))
+            raise bad_argument(f"Only face attributes '{allowed}' are supported by {detection}.")
+        raise bad_argument(f"'returnFaceAttributes' is not supported by {detection}.")
+    if with_landmarks and not model.returns_landmarks:
         raise bad_argument(f"'returnLandmarks' is not supported by {detection.lower()}.")
     if (
         "qualityforrecognition" in {name.lower() for name in attributes}
