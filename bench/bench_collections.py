@@ -77,8 +77,9 @@ def write_synthetic_group(group: str, faces: int) -> float:
     """Create a LargePersonGroup holding ``faces`` synthetic faces; returns the seconds it took."""
     from core.collections.kinds import LARGE_PERSON_GROUP
     from core.collections.lifecycle import create_collection
+    from core.collections.persisted_faces import store_faces
+    from core.collections.persons import create_person
     from core.search.index import feature_to_bytes
-    from core.storage import face_members
     from core.storage.face_members import NewFace
 
     started = time.perf_counter()
@@ -86,10 +87,10 @@ def write_synthetic_group(group: str, faces: int) -> float:
     rng = np.random.default_rng(faces)
 
     def fill(count: int) -> None:
-        person = face_members.create_person(LARGE_PERSON_GROUP, group, "synthetic", None)
+        person = create_person(LARGE_PERSON_GROUP, group, {"name": "synthetic"})["personId"]
         for first in range(0, count, FACES_PER_WRITE):
             vectors = rng.standard_normal((min(FACES_PER_WRITE, count - first), 128)).astype(np.float32)
-            face_members.add_faces(
+            store_faces(
                 LARGE_PERSON_GROUP,
                 group,
                 person,

@@ -57,6 +57,8 @@ from core.search.exact import exhaustive_nearest  # noqa: E402
 from core.search.index import (  # noqa: E402
     FEATURE_DIMENSION,
     TrainedIndex,
+    feature_from_bytes,
+    feature_to_bytes,
     index_to_bytes,
     row_to_id,
 )
@@ -176,7 +178,7 @@ def publish_trained_collection(kind: CollectionKind, index: TrainedIndex) -> str
     """Store a collection whose last training succeeded with ``index``; returns its id."""
     collection_id = f"bench-{uuid.uuid4().hex[:12]}"
     now = utc_now()
-    insert_collection(kind, CollectionRecord(kind.name, collection_id, "bench", None, MODEL, now))
+    insert_collection(CollectionRecord(kind.name, collection_id, "bench", None, MODEL, now), kind.collection_limit)
     training_id = str(uuid.uuid4())
     blob = index_blob_name(kind.name, collection_id, training_id)
     save_index(blob, index_to_bytes(index))
@@ -190,7 +192,7 @@ def query_face_ids(rng: np.random.Generator, index: TrainedIndex, count: int) ->
     features = index.features[rows] + 0.1 / np.sqrt(FEATURE_DIMENSION) * rng.standard_normal(
         (count, FEATURE_DIMENSION), dtype=np.float32
     )
-    return store_detected_faces(list(features), MODEL, 86_400)
+    return store_detected_faces([feature_to_bytes(feature) for feature in features], MODEL, 86_400)
 
 
 def bench_detect(session: requests.Session, base: str, repeat: int) -> None:
@@ -259,7 +261,7 @@ def bench_search(
         flush=True,
     )
     stored = load_detected_faces(queries)
-    features = np.stack([stored[face_id].feature for face_id in queries]).astype(np.float32)
+    features = np.stack([feature_from_bytes(stored[face_id].feature) for face_id in queries]).astype(np.float32)
     exhaustive = timed(lambda: exhaustive_nearest(index, features, count, index.person_starts), REFERENCE_REPEAT)
     product = timed(lambda: matrix_product_search(index, features, count), repeat)
     equal = service_answer(result, kind.holds_persons) == expected_answer(index, features, count, threshold)

@@ -2,7 +2,7 @@
 
 Each ``register_*`` call declares one Azure Function per operation, named after
 Azure's operationId (``PersonGroup_Create``, ``LargeFaceList_AddFace``...).
-Handlers only parse the request, call one core service and shape the response.
+Handlers only parse the request, call one core service and serialise the body it answers.
 """
 
 from __future__ import annotations
@@ -13,13 +13,6 @@ from core.collections import lifecycle as collections
 from core.collections import persisted_faces, persons, training
 from core.collections.fields import Paging, paging
 from core.collections.kinds import CollectionKind
-from functions.collection_shapes import (
-    collection_body,
-    collection_details_body,
-    face_body,
-    person_body,
-    training_body,
-)
 from functions.http import (
     empty_response,
     face_operation,
@@ -51,8 +44,7 @@ def register_collection_operations(blueprint: func.Blueprint, kind: CollectionKi
 
     @face_operation(blueprint, f"{operation}_Get", item, ["GET"])
     def get(req: func.HttpRequest) -> func.HttpResponse:
-        details = collections.get_collection(kind, collection_id(req))
-        return json_response(collection_details_body(kind, details, query_bool(req, RETURN_MODEL, False)))
+        return json_response(collections.get_collection(kind, collection_id(req), query_bool(req, RETURN_MODEL, False)))
 
     @face_operation(blueprint, f"{operation}_Update", item, ["PATCH"])
     def update(req: func.HttpRequest) -> func.HttpResponse:
@@ -67,8 +59,9 @@ def register_collection_operations(blueprint: func.Blueprint, kind: CollectionKi
     @face_operation(blueprint, f"{operation}_List", route, ["GET"])
     def list_all(req: func.HttpRequest) -> func.HttpResponse:
         with_model = query_bool(req, RETURN_MODEL, False)
-        records = collections.list_collections(kind, _paging(req) if kind.pages_listing else None)
-        return json_response([collection_body(kind, record, with_model) for record in records])
+        return json_response(
+            collections.list_collections(kind, _paging(req) if kind.pages_listing else None, with_model)
+        )
 
 
 def register_training_operations(blueprint: func.Blueprint, kind: CollectionKind, route: str, operation: str) -> None:
@@ -83,20 +76,21 @@ def register_training_operations(blueprint: func.Blueprint, kind: CollectionKind
 
     @face_operation(blueprint, f"{operation}_GetTrainingStatus", f"{item}/training", ["GET"])
     def status(req: func.HttpRequest) -> func.HttpResponse:
-        return json_response(training_body(training.training_status(kind, req.route_params[kind.id_field])))
+        return json_response(training.training_status(kind, req.route_params[kind.id_field]))
 
 
 def _add_face(req: func.HttpRequest, kind: CollectionKind, person_id: str | None) -> func.HttpResponse:
-    persisted_face_id = persisted_faces.add_face(
-        kind,
-        req.route_params[kind.id_field],
-        person_id,
-        image_input(req),
-        req.params.get("userData"),
-        query_text(req, "targetFace"),
-        query_text(req, "detectionModel"),
+    return json_response(
+        persisted_faces.add_face(
+            kind,
+            req.route_params[kind.id_field],
+            person_id,
+            image_input(req),
+            req.params.get("userData"),
+            query_text(req, "targetFace"),
+            query_text(req, "detectionModel"),
+        )
     )
-    return json_response({"persistedFaceId": persisted_face_id})
 
 
 def register_person_operations(blueprint: func.Blueprint, kind: CollectionKind, route: str, operation: str) -> None:
@@ -110,17 +104,15 @@ def register_person_operations(blueprint: func.Blueprint, kind: CollectionKind, 
 
     @face_operation(blueprint, f"{operation}_Create", persons_route, ["POST"])
     def create(req: func.HttpRequest) -> func.HttpResponse:
-        person_id = persons.create_person(kind, req.route_params[kind.id_field], json_object(req))
-        return json_response({"personId": person_id})
+        return json_response(persons.create_person(kind, req.route_params[kind.id_field], json_object(req)))
 
     @face_operation(blueprint, f"{operation}_List", persons_route, ["GET"])
     def list_all(req: func.HttpRequest) -> func.HttpResponse:
-        found = persons.list_persons(kind, req.route_params[kind.id_field], _paging(req))
-        return json_response([person_body(person) for person in found])
+        return json_response(persons.list_persons(kind, req.route_params[kind.id_field], _paging(req)))
 
     @face_operation(blueprint, f"{operation}_Get", person_route, ["GET"])
     def get(req: func.HttpRequest) -> func.HttpResponse:
-        return json_response(person_body(persons.get_person(kind, *ids(req))))
+        return json_response(persons.get_person(kind, *ids(req)))
 
     @face_operation(blueprint, f"{operation}_Update", person_route, ["PATCH"])
     def update(req: func.HttpRequest) -> func.HttpResponse:
@@ -138,8 +130,7 @@ def register_person_operations(blueprint: func.Blueprint, kind: CollectionKind, 
 
     @face_operation(blueprint, f"{operation}_GetFace", face_route, ["GET"])
     def get_face(req: func.HttpRequest) -> func.HttpResponse:
-        face = persisted_faces.get_face(kind, *ids(req), req.route_params["persistedFaceId"])
-        return json_response(face_body(face))
+        return json_response(persisted_faces.get_face(kind, *ids(req), req.route_params["persistedFaceId"]))
 
     @face_operation(blueprint, f"{operation}_UpdateFace", face_route, ["PATCH"])
     def update_face(req: func.HttpRequest) -> func.HttpResponse:
@@ -172,13 +163,12 @@ def register_list_face_operations(blueprint: func.Blueprint, kind: CollectionKin
 
     @face_operation(blueprint, f"{operation}_ListFaces", faces_route, ["GET"])
     def list_faces(req: func.HttpRequest) -> func.HttpResponse:
-        faces = persisted_faces.list_faces(kind, req.route_params[kind.id_field], _paging(req))
-        return json_response([face_body(face) for face in faces])
+        return json_response(persisted_faces.list_faces(kind, req.route_params[kind.id_field], _paging(req)))
 
     @face_operation(blueprint, f"{operation}_GetFace", face_route, ["GET"])
     def get_face(req: func.HttpRequest) -> func.HttpResponse:
         face_id = req.route_params["persistedFaceId"]
-        return json_response(face_body(persisted_faces.get_face(kind, req.route_params[kind.id_field], None, face_id)))
+        return json_response(persisted_faces.get_face(kind, req.route_params[kind.id_field], None, face_id))
 
     @face_operation(blueprint, f"{operation}_UpdateFace", face_route, ["PATCH"])
     def update_face(req: func.HttpRequest) -> func.HttpResponse:

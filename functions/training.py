@@ -2,8 +2,7 @@
 
 import azure.functions as func
 
-from core.collections.training import run_training_job
-from core.storage.resources import TRAINING_QUEUE
+from core.collections.training import TRAINING_QUEUE, run_training_job
 
 blueprint = func.Blueprint()
 

@@ -9,9 +9,10 @@ re-creating the id, finishes an interrupted one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from core.collections.bodies import collection_body, face_body
+from core.collections.failures import azure_errors
 from core.collections.fields import (
     Paging,
     check_new_collection_id,
@@ -24,18 +25,9 @@ from core.collections.kinds import CollectionKind
 from core.collections.lookup import ensure_not_training, require_collection
 from core.storage import face_collections, face_members
 from core.storage.face_collections import CollectionRecord
-from core.storage.face_members import FaceRecord
 from core.storage.face_training import delete_training
 from core.storage.index_blobs import delete_index_blobs
 from core.timestamps import utc_now
-
-
-@dataclass(frozen=True)
-class CollectionDetails:
-    """A collection, with its faces when the kind shows them inline (FaceList)."""
-
-    record: CollectionRecord
-    faces: list[FaceRecord] | None
 
 
 def create_collection(kind: CollectionKind, collection_id: str, body: dict[str, Any]) -> None:
@@ -48,20 +40,24 @@ def create_collection(kind: CollectionKind, collection_id: str, body: dict[str, 
             raise kind.exists()
         _remove_everything(kind, collection_id)
     record = CollectionRecord(kind.name, collection_id, name, user_data, model, utc_now())
-    face_collections.insert_collection(kind, record)
+    with azure_errors(quota=kind.collection_quota_exceeded(), exists=kind.exists()):
+        face_collections.insert_collection(record, kind.collection_limit)
 
 
-def get_collection(kind: CollectionKind, collection_id: str) -> CollectionDetails:
-    record = require_collection(kind, collection_id)
-    faces = face_members.list_faces(kind, collection_id, None, None) if kind.inlines_faces else None
-    return CollectionDetails(record, faces)
+def get_collection(kind: CollectionKind, collection_id: str, with_model: bool) -> dict[str, Any]:
+    """The collection's body, with its faces (``persistedFaces``) when the kind shows them inline (FaceList)."""
+    body = collection_body(kind, require_collection(kind, collection_id), with_model)
+    if kind.inlines_faces:
+        faces = face_members.list_faces(kind.name, collection_id, None, None)
+        body["persistedFaces"] = [face_body(face) for face in faces]
+    return body
 
 
-def list_collections(kind: CollectionKind, paging: Paging | None) -> list[CollectionRecord]:
+def list_collections(kind: CollectionKind, paging: Paging | None, with_model: bool) -> list[dict[str, Any]]:
     """Collections in ascending id order; every one when the kind does not page (FaceList)."""
-    if paging is None:
-        return face_collections.list_collections(kind.name, None, None)
-    return face_collections.list_collections(kind.name, paging.start, paging.top)
+    start, top = (None, None) if paging is None else (paging.start, paging.top)
+    records = face_collections.list_collections(kind.name, start, top)
+    return [collection_body(kind, record, with_model) for record in records]
 
 
 def update_collection(kind: CollectionKind, collection_id: str, body: dict[str, Any]) -> None:
@@ -87,6 +83,7 @@ def delete_collection(kind: CollectionKind, collection_id: str) -> None:
 def _remove_everything(kind: CollectionKind, collection_id: str) -> None:
     """Everything under a collection marked ``deleting``, then the collection row itself."""
     delete_training(kind.name, collection_id)
-    face_members.delete_members(kind, collection_id)
+    face_members.delete_members(kind.name, collection_id)
     delete_index_blobs(kind.name, collection_id)
-    face_collections.remove_collection(kind, collection_id)
+    with azure_errors():
+        face_collections.remove_collection(kind.name, collection_id)

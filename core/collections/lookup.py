@@ -26,7 +26,7 @@ def require_collection(kind: CollectionKind, collection_id: str) -> CollectionRe
 def require_person(kind: CollectionKind, collection_id: str, person_id: str) -> PersonRecord:
     if not is_server_id(person_id):
         raise invalid_person_id()
-    person = read_person(kind, collection_id, person_id.lower())
+    person = read_person(kind.name, collection_id, person_id.lower())
     if person is None:
         raise person_not_found()
     return person

@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import limits
+from core.collections.bodies import face_body
+from core.collections.failures import azure_errors
 from core.collections.fields import Paging, detection_model, face_changes, face_user_data, is_server_id
-from core.collections.kinds import CollectionKind, invalid_persisted_face_id, persisted_face_not_found
+from core.collections.kinds import (
+    CollectionKind,
+    invalid_persisted_face_id,
+    persisted_face_not_found,
+    person_face_quota_exceeded,
+    person_not_found,
+)
 from core.collections.lookup import ensure_not_training, require_collection, require_person
 from core.collections.target_face import check_target_in_image, parse_target_face, single_face
 from core.images.decode import read_image
 from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.face_collections import CollectionRecord
-from core.storage.face_members import FaceRecord, NewFace
+from core.storage.face_members import NewFace
 from core.vision.analysis import describe_faces, detect_faces
 
 
@@ -44,8 +53,8 @@ def add_face(
     user_data: str | None,
     target_face: str | None,
     detection: str | None,
-) -> str:
-    """Detect the one face in ``image`` (bytes or URL) and persist it; returns its persistedFaceId."""
+) -> dict[str, Any]:
+    """Detect the one face in ``image`` (bytes or URL) and persist it; answers ``{"persistedFaceId": ...}``."""
     user_data = face_user_data(user_data)
     target = parse_target_face(target_face)
     model = detection_model(detection)
@@ -58,18 +67,35 @@ def add_face(
     rectangles = [
         (face.rectangle.left, face.rectangle.top, face.rectangle.width, face.rectangle.height) for face in faces
     ]
-    chosen, rectangle = single_face(list(zip(faces, rectangles)), rectangles, target)
+    chosen, rectangle = single_face(list(zip(faces, rectangles, strict=True)), rectangles, target)
     feature = describe_faces(pixels, [chosen], collection.recognition_model)[0].feature
+    assert feature is not None  # describe_faces computes features unless told not to
     new_face = NewFace(user_data, rectangle, feature_to_bytes(feature), collection.recognition_model)
-    return face_members.add_faces(kind, collection_id, owner, [new_face])[0]
+    return {"persistedFaceId": store_faces(kind, collection_id, owner, [new_face])[0]}
 
 
-def get_face(kind: CollectionKind, collection_id: str, person_id: str | None, persisted_face_id: str) -> FaceRecord:
+def store_faces(kind: CollectionKind, collection_id: str, person_id: str | None, faces: list[NewFace]) -> list[str]:
+    """Persist described faces on a person (``person_id``) or a face list (None); returns their persistedFaceIds.
+
+    They count against the person's face limit, or the list's. 403
+    ``QuotaExceeded`` past it, 404 ``PersonNotFound`` when the person has gone
+    meanwhile, 409 ``ConcurrentOperationConflict`` when concurrent writers keep
+    winning.
+    """
+    if person_id is None:
+        limit, quota = kind.member_limit, kind.member_quota_exceeded()
+    else:
+        limit, quota = limits.MAX_FACES_PER_PERSON, person_face_quota_exceeded()
+    with azure_errors(quota=quota, missing=person_not_found()):
+        return face_members.add_faces(kind.name, collection_id, person_id, faces, limit)
+
+
+def get_face(kind: CollectionKind, collection_id: str, person_id: str | None, persisted_face_id: str) -> dict[str, Any]:
     _, owner = _owner(kind, collection_id, person_id)
-    face = face_members.read_face(kind, collection_id, owner, _face_id(persisted_face_id))
+    face = face_members.read_face(kind.name, collection_id, owner, _face_id(persisted_face_id))
     if face is None:
         raise persisted_face_not_found()
-    return face
+    return face_body(face)
 
 
 def update_face(
@@ -77,7 +103,7 @@ def update_face(
 ) -> None:
     _, owner = _owner(kind, collection_id, person_id)
     changes = face_changes(body)
-    if not face_members.update_face(kind, collection_id, owner, _face_id(persisted_face_id), changes):
+    if not face_members.update_face(kind.name, collection_id, owner, _face_id(persisted_face_id), changes):
         raise persisted_face_not_found()
 
 
@@ -85,11 +111,13 @@ def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None,
     _, owner = _owner(kind, collection_id, person_id)
     face_id = _face_id(persisted_face_id)
     ensure_not_training(kind, collection_id)
-    if not face_members.delete_face(kind, collection_id, owner, face_id):
+    with azure_errors(missing=person_not_found()):
+        deleted = face_members.delete_face(kind.name, collection_id, owner, face_id)
+    if not deleted:
         raise persisted_face_not_found()
 
 
-def list_faces(kind: CollectionKind, collection_id: str, paging: Paging) -> list[FaceRecord]:
+def list_faces(kind: CollectionKind, collection_id: str, paging: Paging) -> list[dict[str, Any]]:
     """A large face list's faces, ascending by persistedFaceId."""
     require_collection(kind, collection_id)
-    return face_members.list_faces(kind, collection_id, paging.start, paging.top)
+    return [face_body(face) for face in face_members.list_faces(kind.name, collection_id, paging.start, paging.top)]

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from core import limits
+from core.collections.bodies import training_body
+from core.collections.failures import azure_errors
 from core.collections.kinds import CollectionKind, kind_named
 from core.collections.lookup import require_collection, training_in_progress
 from core.search.index import build_index, index_to_bytes
-from core.storage.conditional import WriteConflict, retry_on_conflict
+from core.storage import resources
+from core.storage.conditional import retry_on_conflict
+from core.storage.exceptions import WriteConflict
 from core.storage.face_collections import read_collection
 from core.storage.face_members import training_faces
 from core.storage.face_training import (
@@ -38,6 +43,9 @@ from core.timestamps import utc_now
 
 logger = logging.getLogger("face.training")
 
+TRAINING_QUEUE = resources.TRAINING_QUEUE
+"""The queue ``request_training`` sends jobs to, which the training function is triggered by."""
+
 
 def request_training(kind: CollectionKind, collection_id: str) -> None:
     """Record a new training as ``notstarted`` and queue it; 409 while one is in progress."""
@@ -52,7 +60,8 @@ def request_training(kind: CollectionKind, collection_id: str) -> None:
             base.with_changes(status=NOT_STARTED, training_id=str(uuid.uuid4()), last_action=utc_now(), message=None)
         )
 
-    record = retry_on_conflict(attempt)
+    with azure_errors():
+        record = retry_on_conflict(attempt)
     try:
         enqueue_job(TrainingJob(kind.name, collection_id, record.training_id))
     except Exception:
@@ -60,13 +69,13 @@ def request_training(kind: CollectionKind, collection_id: str) -> None:
         raise
 
 
-def training_status(kind: CollectionKind, collection_id: str) -> TrainingRecord:
-    """The collection's training status; 404 ``*NotTrained`` when training was never requested."""
+def training_status(kind: CollectionKind, collection_id: str) -> dict[str, Any]:
+    """The collection's ``TrainingStatus`` body; 404 ``*NotTrained`` when training was never requested."""
     require_collection(kind, collection_id)
     record = read_training(kind.name, collection_id)
     if record is None:
         raise kind.not_trained()
-    return record
+    return training_body(record)
 
 
 def run_training_job(body: bytes, dequeue_count: int) -> None:
@@ -92,7 +101,7 @@ def _train(kind: CollectionKind, job: TrainingJob) -> None:
         running = write_training(current.with_changes(status=RUNNING, last_action=utc_now(), message=None))
     except WriteConflict:
         return
-    index = build_index(collection.recognition_model, job.training_id, training_faces(kind, job.collection_id))
+    index = build_index(collection.recognition_model, job.training_id, training_faces(kind.name, job.collection_id))
     name = index_blob_name(kind.name, job.collection_id, job.training_id)
     save_index(name, index_to_bytes(index))
     finished = utc_now()

@@ -3,7 +3,8 @@
 The image is fetched (URL) and decoded, its faces are analysed with the
 requested detection and recognition models, and each face's feature is stored
 under a new faceId for ``faceIdTimeToLive`` seconds (only when faceIds are
-returned). Faces come largest first, at most 100.
+returned). Faces come largest first, at most 100. A timer purges the faceIds
+whose time to live has passed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ from typing import Any
 from core import limits
 from core.errors import bad_argument
 from core.images.decode import read_image
-from core.storage.detected_faces import store_detected_faces
+from core.search.index import feature_to_bytes
+from core.storage.detected_faces import purge_expired_faces, store_detected_faces
 from core.vision.analysis import AnalyzedFace, analyze_image
+from core.vision.attributes import parse_attribute_names
+from core.vision.catalog import (
+    DEFAULT_DETECTION_MODEL,
+    DEFAULT_RECOGNITION_MODEL,
+    check_detection_request,
+    check_recognition_model,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,35 @@ def face_id_time_to_live(value: int | None) -> int:
     return value
 
 
+def detect_options(
+    return_face_id: bool,
+    return_landmarks: bool,
+    attributes: str | None,
+    recognition_model: str | None,
+    return_recognition_model: bool,
+    detection_model: str | None,
+    time_to_live: int | None,
+) -> DetectOptions:
+    """Detect's options from its query values (absent ones None), validated before the image is read.
+
+    ``attributes`` is the ``returnFaceAttributes`` text; model names match
+    case-insensitively; the models are checked against what the request asks for.
+    """
+    options = DetectOptions(
+        return_face_id=return_face_id,
+        return_landmarks=return_landmarks,
+        attributes=parse_attribute_names(attributes),
+        recognition_model=check_recognition_model(recognition_model or DEFAULT_RECOGNITION_MODEL),
+        return_recognition_model=return_recognition_model,
+        detection_model=(detection_model or DEFAULT_DETECTION_MODEL).lower(),
+        face_id_time_to_live=face_id_time_to_live(time_to_live),
+    )
+    check_detection_request(
+        options.detection_model, options.recognition_model, options.return_landmarks, options.attributes
+    )
+    return options
+
+
 def detect(image: bytes | str, options: DetectOptions) -> list[dict[str, Any]]:
     faces = analyze_image(
         read_image(image),
@@ -53,10 +91,18 @@ def detect(image: bytes | str, options: DetectOptions) -> list[dict[str, Any]]:
     if options.return_face_id and faces:
         face_ids = list(
             store_detected_faces(
-                [face.feature for face in faces], options.recognition_model, options.face_id_time_to_live
+                [_stored_feature(face) for face in faces],
+                options.recognition_model,
+                options.face_id_time_to_live,
             )
         )
-    return [detected_face(face, face_id, options) for face, face_id in zip(faces, face_ids)]
+    return [detected_face(face, face_id, options) for face, face_id in zip(faces, face_ids, strict=True)]
+
+
+def _stored_feature(face: AnalyzedFace) -> bytes:
+    """The face's feature as the faceId store keeps it; Detect analyses features whenever it returns faceIds."""
+    assert face.feature is not None
+    return feature_to_bytes(face.feature)
 
 
 def detected_face(face: AnalyzedFace, face_id: str | None, options: DetectOptions) -> dict[str, Any]:
@@ -78,3 +124,8 @@ def detected_face(face: AnalyzedFace, face_id: str | None, options: DetectOption
     if options.attributes:
         result["faceAttributes"] = face.attributes
     return result
+
+
+def purge_expired_face_ids() -> int:
+    """Delete every stored faceId whose time to live has passed; returns how many went."""
+    return purge_expired_faces()

@@ -10,13 +10,23 @@ each other, or with a collection, must come from one recognition model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from core.errors import FaceError, bad_argument, invalid_request_body
-from core.search.index import TrainedIndex, build_index, feature_to_bytes
-from core.storage.detected_faces import DetectedFaceRecord, canonical_face_id, load_detected_faces
+from core.search.index import TrainedIndex, build_index, feature_from_bytes, feature_to_bytes
+from core.storage.detected_faces import canonical_face_id, load_detected_faces
+
+
+@dataclass(frozen=True)
+class QueryFace:
+    """A live faceId a request names: the feature Detect extracted and its recognition model."""
+
+    face_id: str
+    recognition_model: str
+    feature: np.ndarray
 
 
 def face_not_found(status: int = 400) -> FaceError:
@@ -54,28 +64,31 @@ def face_id_list(value: Any, minimum: int, maximum: int) -> list[str]:
     return list(dict.fromkeys(parse_face_id(item) for item in value))
 
 
-def load_query_faces(face_ids: Sequence[str], not_found_status: int = 400) -> list[DetectedFaceRecord]:
-    """The stored records of ``face_ids``, in order; ``FaceNotFound`` if any is unknown or expired."""
+def load_query_faces(face_ids: Sequence[str], not_found_status: int = 400) -> list[QueryFace]:
+    """The faces of ``face_ids``, in order; ``FaceNotFound`` if any is unknown or expired."""
     found = load_detected_faces(face_ids)
     if len(found) != len(set(face_ids)):
         raise face_not_found(not_found_status)
-    return [found[face_id] for face_id in face_ids]
+    return [
+        QueryFace(face_id, found[face_id].recognition_model, feature_from_bytes(found[face_id].feature))
+        for face_id in face_ids
+    ]
 
 
-def common_recognition_model(records: Sequence[DetectedFaceRecord], expected: str | None = None) -> str:
-    """The one recognition model of ``records`` (and ``expected``); incompatible otherwise."""
-    models = {record.recognition_model for record in records} | ({expected} if expected else set())
+def common_recognition_model(faces: Sequence[QueryFace], expected: str | None = None) -> str:
+    """The one recognition model of ``faces`` (and ``expected``); incompatible otherwise."""
+    models = {face.recognition_model for face in faces} | ({expected} if expected else set())
     if len(models) != 1:
         raise incompatible_recognition_model()
     return models.pop()
 
 
-def stacked_features(records: Sequence[DetectedFaceRecord]) -> np.ndarray:
-    """The records' features as one (len(records), 128) float32 matrix."""
-    return np.stack([record.feature for record in records]).astype(np.float32, copy=False)
+def stacked_features(faces: Sequence[QueryFace]) -> np.ndarray:
+    """The faces' features as one (len(faces), 128) float32 matrix."""
+    return np.stack([face.feature for face in faces]).astype(np.float32, copy=False)
 
 
-def detected_faces_index(records: Sequence[DetectedFaceRecord]) -> TrainedIndex:
-    """An index whose rows are the records' faces (named by faceId), all of one recognition model."""
-    model = common_recognition_model(records)
-    return build_index(model, "", ((None, record.face_id, feature_to_bytes(record.feature)) for record in records))
+def detected_faces_index(faces: Sequence[QueryFace]) -> TrainedIndex:
+    """An index whose rows are the faces (named by faceId), all of one recognition model."""
+    model = common_recognition_model(faces)
+    return build_index(model, "", ((None, face.face_id, feature_to_bytes(face.feature)) for face in faces))

@@ -78,7 +78,7 @@ def collection_index(kind: CollectionKind, collection_id: str) -> TrainedIndex:
         return trained_index(
             kind, collection_id, FaceError(400, f"{kind.code_prefix}NotTrained", f"{kind.noun} is not trained.")
         )
-    faces = training_faces(kind, collection_id)
+    faces = training_faces(kind.name, collection_id)
     if not faces:
         raise FaceError(400, f"{kind.code_prefix}NotReady", f"{kind.noun} is empty.")
     return build_index(collection.recognition_model, "", faces)

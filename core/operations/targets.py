@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from core.collections.fields import is_collection_id, is_server_id
+from core.collections.index_cache import load_index
 from core.collections.kinds import LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
 from core.collections.lookup import training_in_progress
 from core.errors import FaceError, bad_argument
@@ -22,7 +23,6 @@ from core.search.index import TrainedIndex, feature_from_bytes
 from core.storage.face_collections import CollectionRecord, read_collection
 from core.storage.face_members import PersonRecord, person_face_features, read_person
 from core.storage.face_training import read_training
-from core.storage.index_blobs import load_index
 
 
 def body_collection_id(body: dict[str, Any], kind: CollectionKind) -> str | None:
@@ -69,7 +69,7 @@ def trained_index(kind: CollectionKind, collection_id: str, not_trained: FaceErr
     training = read_training(kind.name, collection_id)
     if training_in_progress(training):
         raise kind.training_not_finished()
-    index = None if training is None else load_index(kind.name, collection_id, training)
+    index = None if training is None else load_index(kind, collection_id, training)
     if index is None:
         raise not_trained
     return index
@@ -79,7 +79,7 @@ def named_person(kind: CollectionKind, collection_id: str, person_id: Any) -> Pe
     """The person a body names: 400 for a malformed id or one the group does not hold."""
     if not isinstance(person_id, str) or not is_server_id(person_id):
         raise bad_argument("Person ID is invalid.")
-    person = read_person(kind, collection_id, person_id.lower())
+    person = read_person(kind.name, collection_id, person_id.lower())
     if person is None:
         raise FaceError(400, "PersonNotFound", "Person is not found.")
     return person
@@ -87,7 +87,7 @@ def named_person(kind: CollectionKind, collection_id: str, person_id: Any) -> Pe
 
 def person_features(kind: CollectionKind, collection_id: str, person: PersonRecord) -> np.ndarray:
     """The features of the person's persisted faces, (faces, 128)."""
-    features = [feature_from_bytes(data) for data in person_face_features(kind, collection_id, person)]
+    features = [feature_from_bytes(data) for data in person_face_features(kind.name, collection_id, person)]
     if not features:
         raise FaceError(404, "PersistedFaceNotFound", "No persisted face of the person is found.")
     return np.stack(features)

@@ -5,7 +5,8 @@ face list), then submits ONE entity-group transaction whose first operation
 replaces that row under ``If-Match`` (or creates it when it did not exist) and
 whose other operations insert or delete the member rows. Losing the race makes
 the first operation fail; the whole write is then read and tried again, a
-bounded number of times, before the client sees ``ConcurrentOperationConflict``.
+bounded number of times, before ``TooManyConflicts`` gives up (the services
+answer ``ConcurrentOperationConflict``).
 """
 
 from __future__ import annotations
@@ -19,16 +20,12 @@ from azure.core import MatchConditions
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
 from core import limits
-from core.errors import concurrent_operation_conflict
+from core.storage.exceptions import TooManyConflicts, WriteConflict
 
 T = TypeVar("T")
 Operation = tuple[Any, ...]
 
 RACE_STATUSES = frozenset({404, 409, 412})
-
-
-class WriteConflict(Exception):
-    """A conditional write found its row changed since it was read."""
 
 
 class MemberWriteFailed(Exception):
@@ -41,14 +38,14 @@ class MemberWriteFailed(Exception):
 
 
 def retry_on_conflict(attempt: Callable[[], T]) -> T:
-    """Run ``attempt`` until it does not raise ``WriteConflict``; give up with 409 after the limit."""
+    """Run ``attempt`` until it does not raise ``WriteConflict``; ``TooManyConflicts`` after the limit."""
     for number in range(limits.WRITE_CONFLICT_ATTEMPTS):
         try:
             return attempt()
         except WriteConflict:
             ceiling = min(limits.WRITE_CONFLICT_MAX_BACKOFF_SECONDS, limits.WRITE_CONFLICT_BACKOFF_SECONDS * 2**number)
             time.sleep(random.uniform(0, ceiling))
-    raise concurrent_operation_conflict()
+    raise TooManyConflicts()
 
 
 def guarded_replace(entity: dict[str, Any], etag: str | None) -> Operation:

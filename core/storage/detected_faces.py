@@ -24,11 +24,9 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import groupby
 
-import numpy as np
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError
 
-from core.search.index import feature_from_bytes, feature_to_bytes
 from core.storage.clients import table
 from core.storage.resources import DETECTED_FACES_TABLE
 
@@ -39,11 +37,11 @@ READ_WORKERS = 8
 
 @dataclass(frozen=True)
 class DetectedFaceRecord:
-    """One stored faceId: the feature Detect extracted, its model and its expiry."""
+    """One stored faceId: the feature Detect extracted (as stored bytes), its model and its expiry."""
 
     face_id: str
     recognition_model: str
-    feature: np.ndarray
+    feature: bytes
     expires_on: datetime
 
     def expired(self, now: datetime) -> bool:
@@ -106,31 +104,28 @@ def _entity(record: DetectedFaceRecord) -> dict[str, object]:
         "PartitionKey": partition_of(record.face_id),
         "RowKey": record.face_id,
         "RecognitionModel": record.recognition_model,
-        "Feature": feature_to_bytes(record.feature),
+        "Feature": record.feature,
         "ExpiresOn": record.expires_on,
     }
 
 
 def _record(entity: dict[str, object]) -> DetectedFaceRecord:
-    expires_on = entity["ExpiresOn"]
-    assert isinstance(expires_on, datetime)
+    expires_on, feature = entity["ExpiresOn"], entity["Feature"]
+    assert isinstance(expires_on, datetime) and isinstance(feature, bytes)
     return DetectedFaceRecord(
         face_id=str(entity["RowKey"]),
         recognition_model=str(entity["RecognitionModel"]),
-        feature=feature_from_bytes(bytes(entity["Feature"])),  # type: ignore[arg-type]
+        feature=feature,
         expires_on=expires_on if expires_on.tzinfo else expires_on.replace(tzinfo=UTC),
     )
 
 
 def store_detected_faces(
-    features: Sequence[np.ndarray], recognition_model: str, time_to_live_seconds: int, now: datetime | None = None
+    features: Sequence[bytes], recognition_model: str, time_to_live_seconds: int, now: datetime | None = None
 ) -> list[str]:
-    """Store one new faceId per feature and return the faceIds, in the features' order."""
+    """Store one new faceId per feature (as stored bytes) and return the faceIds, in the features' order."""
     expires_on = (now or utc_now()) + timedelta(seconds=time_to_live_seconds)
-    records = [
-        DetectedFaceRecord(str(uuid.uuid4()), recognition_model, np.asarray(feature, np.float32), expires_on)
-        for feature in features
-    ]
+    records = [DetectedFaceRecord(str(uuid.uuid4()), recognition_model, feature, expires_on) for feature in features]
     client = table(DETECTED_FACES_TABLE)
     by_partition = sorted(records, key=lambda record: record.face_id)
     for _, group in groupby(by_partition, key=lambda record: partition_of(record.face_id)):
@@ -165,7 +160,7 @@ def load_detected_faces(face_ids: Iterable[str], now: datetime | None = None) ->
     fetched = (
         list(_reader_pool().map(_fetch, missing)) if len(missing) > 1 else [_fetch(face_id) for face_id in missing]
     )
-    known.update(zip(missing, fetched))
+    known.update(zip(missing, fetched, strict=True))
     moment = now or utc_now()
     return {face_id: record for face_id, record in known.items() if record is not None and not record.expired(moment)}
 

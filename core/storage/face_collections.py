@@ -17,7 +17,6 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
-from core.collections.kinds import CollectionKind
 from core.storage.clients import table
 from core.storage.conditional import (
     MemberWriteFailed,
@@ -27,6 +26,7 @@ from core.storage.conditional import (
     retry_on_conflict,
     submit_guarded,
 )
+from core.storage.exceptions import AlreadyExists, QuotaReached
 from core.storage.resources import COLLECTIONS_TABLE
 
 COUNT_KEY = "~count"
@@ -95,20 +95,25 @@ def _count_entity(kind: str, count: int) -> dict[str, Any]:
     return {"PartitionKey": kind, "RowKey": COUNT_KEY, "count": count}
 
 
-def insert_collection(kind: CollectionKind, record: CollectionRecord) -> None:
-    """Store a new collection, counting it against the kind's limit (one transaction)."""
+def insert_collection(record: CollectionRecord, limit: int) -> None:
+    """Store a new collection, counting it against the ``limit`` of its kind (one transaction).
+
+    Raises ``QuotaReached`` when the kind already counts ``limit`` collections,
+    ``AlreadyExists`` when the id is taken, ``TooManyConflicts`` when concurrent
+    writers keep changing the count.
+    """
 
     def attempt() -> None:
-        count, etag = _count_row(kind.name)
-        if count >= kind.collection_limit:
-            raise kind.collection_quota_exceeded()
+        count, etag = _count_row(record.kind)
+        if count >= limit:
+            raise QuotaReached()
         try:
             submit_guarded(
-                _table(), [guarded_replace(_count_entity(kind.name, count + 1), etag), ("create", _entity(record))]
+                _table(), [guarded_replace(_count_entity(record.kind, count + 1), etag), ("create", _entity(record))]
             )
         except MemberWriteFailed as failure:
             if failure.status == 409:
-                raise kind.exists() from None
+                raise AlreadyExists() from None
             raise
 
     retry_on_conflict(attempt)
@@ -129,19 +134,19 @@ def mark_deleting(kind: str, collection_id: str) -> None:
     _table().update_entity({"PartitionKey": kind, "RowKey": collection_id, "deleting": True}, mode=UpdateMode.MERGE)
 
 
-def remove_collection(kind: CollectionKind, collection_id: str) -> None:
+def remove_collection(kind: str, collection_id: str) -> None:
     """Delete the row and uncount it (one transaction); nothing happens when it is already gone."""
 
     def attempt() -> None:
         try:
-            row = _table().get_entity(kind.name, collection_id)
+            row = _table().get_entity(kind, collection_id)
         except ResourceNotFoundError:
             return
-        count, etag = _count_row(kind.name)
+        count, etag = _count_row(kind)
         submit_guarded(
             _table(),
             [
-                guarded_replace(_count_entity(kind.name, max(count - 1, 0)), etag),
+                guarded_replace(_count_entity(kind, max(count - 1, 0)), etag),
                 guarded_delete(_entity(_record(row)), etag_of(row)),
             ],
         )

@@ -13,7 +13,9 @@ Every quota-affecting write is one entity-group transaction: the counting row
 (``head`` for persons and list faces, the person row for a person's faces) is
 replaced under ``If-Match`` together with the insert or delete of the member
 row. A person's listed ``persistedFaceIds`` are the truth: face rows left by an
-interrupted person delete are never read and go with the collection.
+interrupted person delete are never read and go with the collection. The
+limits are the caller's: a write that would pass one raises ``QuotaReached``,
+and one that keeps losing to concurrent writers ``TooManyConflicts``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableTransactionError, UpdateMode
 
-from core import limits
-from core.collections.kinds import CollectionKind, person_face_quota_exceeded, person_not_found
-from core.collections.target_face import Rectangle
 from core.storage.clients import table
 from core.storage.conditional import (
     MemberWriteFailed,
@@ -39,12 +38,16 @@ from core.storage.conditional import (
     retry_on_conflict,
     submit_guarded,
 )
+from core.storage.exceptions import NotFound, QuotaReached
 from core.storage.resources import MEMBERS_TABLE
 
 HEAD_KEY = "head"
 PERSON_PREFIX = "person:"
 FACE_PREFIX = "face:"
 TRANSACTION_SIZE = 100
+
+Box = tuple[int, int, int, int]
+"""A face rectangle as stored: left, top, width and height in pixels."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class NewFace:
     """A face about to be persisted: what detection and recognition produced, plus userData."""
 
     user_data: str | None
-    rectangle: Rectangle
+    rectangle: Box
     feature: bytes
     recognition_model: str
 
@@ -70,12 +73,13 @@ class FaceRecord:
     persisted_face_id: str
     person_id: str | None
     user_data: str | None
-    rectangle: Rectangle
+    rectangle: Box
     recognition_model: str
 
 
-def partition(kind: CollectionKind, collection_id: str) -> str:
-    return f"{kind.name}:{collection_id}"
+def partition(kind: str, collection_id: str) -> str:
+    """The partition of one collection's members: ``{kind}:{collectionId}``."""
+    return f"{kind}:{collection_id}"
 
 
 def person_key(person_id: str) -> str:
@@ -108,10 +112,9 @@ def _range(
     query = "PartitionKey eq @pk and RowKey gt @low and RowKey lt @high"
     parameters = {"pk": partition_key, "low": prefix + (after or ""), "high": prefix_end(prefix)}
     page = min(top or 1000, 1000)
-    found = 0
-    for entity in _table().query_entities(query, parameters=parameters, results_per_page=page, select=select):
+    entities = _table().query_entities(query, parameters=parameters, results_per_page=page, select=select)
+    for found, entity in enumerate(entities, start=1):
         yield entity
-        found += 1
         if top is not None and found >= top:
             return
 
@@ -176,15 +179,18 @@ def _face_entity(partition_key: str, person_id: str | None, face_id: str, face: 
     return entity
 
 
-def create_person(kind: CollectionKind, collection_id: str, name: str | None, user_data: str | None) -> str:
-    """Add a person, counting it against the group's limit; returns the new personId."""
+def create_person(kind: str, collection_id: str, name: str | None, user_data: str | None, limit: int) -> str:
+    """Add a person, counting it against the group's ``limit``; returns the new personId.
+
+    Raises ``QuotaReached`` when the group already counts ``limit`` persons.
+    """
     partition_key = partition(kind, collection_id)
     person = PersonRecord(str(uuid.uuid4()), name, user_data, ())
 
     def attempt() -> None:
         count, etag = _head(partition_key)
-        if count >= kind.member_limit:
-            raise kind.member_quota_exceeded()
+        if count >= limit:
+            raise QuotaReached()
         submit_guarded(
             _table(),
             [
@@ -197,16 +203,16 @@ def create_person(kind: CollectionKind, collection_id: str, name: str | None, us
     return person.person_id
 
 
-def read_person(kind: CollectionKind, collection_id: str, person_id: str) -> PersonRecord | None:
+def read_person(kind: str, collection_id: str, person_id: str) -> PersonRecord | None:
     entity = _get(partition(kind, collection_id), person_key(person_id))
     return None if entity is None else _person(entity)
 
 
-def list_persons(kind: CollectionKind, collection_id: str, start: str | None, top: int | None) -> list[PersonRecord]:
+def list_persons(kind: str, collection_id: str, start: str | None, top: int | None) -> list[PersonRecord]:
     return [_person(entity) for entity in _range(partition(kind, collection_id), PERSON_PREFIX, start, top)]
 
 
-def update_person(kind: CollectionKind, collection_id: str, person_id: str, changes: dict[str, Any]) -> bool:
+def update_person(kind: str, collection_id: str, person_id: str, changes: dict[str, Any]) -> bool:
     """Merge ``name``/``userData`` changes; False when the person does not exist."""
     if not changes:
         return read_person(kind, collection_id, person_id) is not None
@@ -218,7 +224,7 @@ def update_person(kind: CollectionKind, collection_id: str, person_id: str, chan
     return True
 
 
-def delete_person(kind: CollectionKind, collection_id: str, person_id: str) -> bool:
+def delete_person(kind: str, collection_id: str, person_id: str) -> bool:
     """Uncount and delete the person (one transaction), then its face rows; False when absent."""
     partition_key = partition(kind, collection_id)
 
@@ -243,31 +249,36 @@ def delete_person(kind: CollectionKind, collection_id: str, person_id: str) -> b
     return True
 
 
-def add_faces(kind: CollectionKind, collection_id: str, person_id: str | None, faces: list[NewFace]) -> list[str]:
+def add_faces(kind: str, collection_id: str, person_id: str | None, faces: list[NewFace], limit: int) -> list[str]:
     """Persist ``faces`` on a person (``person_id``) or on a face list (None); returns their persistedFaceIds.
 
     The counting row (the person, or the list's head) and the face rows change
-    in one transaction, so at most 99 faces at a time.
+    in one transaction, so at most 99 faces at a time. Raises ``QuotaReached``
+    when the counting row would count more than ``limit`` faces, ``NotFound``
+    when the person does not exist.
     """
     if not 1 <= len(faces) < TRANSACTION_SIZE:
         raise ValueError(f"add 1 to {TRANSACTION_SIZE - 1} faces at a time")
     partition_key = partition(kind, collection_id)
     face_ids = [str(uuid.uuid4()) for _ in faces]
-    rows = [("create", _face_entity(partition_key, person_id, face_id, face)) for face_id, face in zip(face_ids, faces)]
+    rows = [
+        ("create", _face_entity(partition_key, person_id, face_id, face))
+        for face_id, face in zip(face_ids, faces, strict=True)
+    ]
 
     def attempt() -> None:
         if person_id is None:
             count, etag = _head(partition_key)
-            if count + len(faces) > kind.member_limit:
-                raise kind.member_quota_exceeded()
+            if count + len(faces) > limit:
+                raise QuotaReached()
             counter = guarded_replace(_head_entity(partition_key, count + len(faces)), etag)
         else:
             entity = _get(partition_key, person_key(person_id))
             if entity is None:
-                raise person_not_found()
+                raise NotFound()
             person = _person(entity)
-            if len(person.persisted_face_ids) + len(faces) > limits.MAX_FACES_PER_PERSON:
-                raise person_face_quota_exceeded()
+            if len(person.persisted_face_ids) + len(faces) > limit:
+                raise QuotaReached()
             grown = PersonRecord(
                 person.person_id, person.name, person.user_data, person.persisted_face_ids + tuple(face_ids)
             )
@@ -278,14 +289,12 @@ def add_faces(kind: CollectionKind, collection_id: str, person_id: str | None, f
     return face_ids
 
 
-def read_face(kind: CollectionKind, collection_id: str, person_id: str | None, face_id: str) -> FaceRecord | None:
+def read_face(kind: str, collection_id: str, person_id: str | None, face_id: str) -> FaceRecord | None:
     entity = _get(partition(kind, collection_id), face_key(person_id, face_id))
     return None if entity is None else _face(entity)
 
 
-def update_face(
-    kind: CollectionKind, collection_id: str, person_id: str | None, face_id: str, changes: dict[str, Any]
-) -> bool:
+def update_face(kind: str, collection_id: str, person_id: str | None, face_id: str, changes: dict[str, Any]) -> bool:
     """Merge ``userData`` changes into a face; False when the face does not exist."""
     if not changes:
         return read_face(kind, collection_id, person_id, face_id) is not None
@@ -297,8 +306,11 @@ def update_face(
     return True
 
 
-def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None, face_id: str) -> bool:
-    """Uncount and delete one face (one transaction); False when it does not exist."""
+def delete_face(kind: str, collection_id: str, person_id: str | None, face_id: str) -> bool:
+    """Uncount and delete one face (one transaction); False when it does not exist.
+
+    Raises ``NotFound`` when the face's person does not exist.
+    """
     partition_key = partition(kind, collection_id)
     row = {"PartitionKey": partition_key, "RowKey": face_key(person_id, face_id)}
 
@@ -311,7 +323,7 @@ def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None,
         else:
             entity = _get(partition_key, person_key(person_id))
             if entity is None:
-                raise person_not_found()
+                raise NotFound()
             person = _person(entity)
             if face_id not in person.persisted_face_ids:
                 return False
@@ -333,7 +345,7 @@ def delete_face(kind: CollectionKind, collection_id: str, person_id: str | None,
     return retry_on_conflict(attempt)
 
 
-def list_faces(kind: CollectionKind, collection_id: str, start: str | None, top: int | None) -> list[FaceRecord]:
+def list_faces(kind: str, collection_id: str, start: str | None, top: int | None) -> list[FaceRecord]:
     """A face list's faces with ids after ``start``, ascending."""
     return [
         _face(entity)
@@ -347,7 +359,7 @@ def list_faces(kind: CollectionKind, collection_id: str, start: str | None, top:
     ]
 
 
-def person_face_features(kind: CollectionKind, collection_id: str, person: PersonRecord) -> list[bytes]:
+def person_face_features(kind: str, collection_id: str, person: PersonRecord) -> list[bytes]:
     """The stored features of the faces a person lists, in one range query."""
     prefix = f"{FACE_PREFIX}{person.person_id}:"
     listed = set(person.persisted_face_ids)
@@ -358,10 +370,12 @@ def person_face_features(kind: CollectionKind, collection_id: str, person: Perso
     ]
 
 
-def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str | None, str, bytes]]:
+def training_faces(kind: str, collection_id: str) -> list[tuple[str | None, str, bytes]]:
     """Every face to train on as ``(personId or None, persistedFaceId, feature bytes)``, in one partition scan.
 
-    For groups only faces a person lists count.
+    A face owned by a person counts only while its person lists it (face rows
+    left by an interrupted person delete do not); a face list's faces have no
+    owner and all count.
     """
     partition_key = partition(kind, collection_id)
     listed: set[str] = set()
@@ -378,12 +392,10 @@ def training_faces(kind: CollectionKind, collection_id: str) -> list[tuple[str |
             listed.update(json.loads(entity.get("persistedFaceIds") or "[]"))
         elif key.startswith(FACE_PREFIX):
             faces.append((entity.get("personId"), key.rsplit(":", 1)[1], bytes(entity["feature"])))
-    if kind.holds_persons:
-        faces = [face for face in faces if face[0] is not None and face[1] in listed]
-    return faces
+    return [face for face in faces if face[0] is None or face[1] in listed]
 
 
-def delete_members(kind: CollectionKind, collection_id: str) -> None:
+def delete_members(kind: str, collection_id: str) -> None:
     """Delete every row of the collection's partition."""
     partition_key = partition(kind, collection_id)
     keys = [

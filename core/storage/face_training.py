@@ -18,7 +18,8 @@ from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, Re
 from azure.data.tables import TableClient, UpdateMode
 
 from core.storage.clients import table
-from core.storage.conditional import WriteConflict, etag_of
+from core.storage.conditional import etag_of
+from core.storage.exceptions import WriteConflict
 from core.storage.resources import TRAINING_TABLE
 
 NOT_STARTED, RUNNING, SUCCEEDED, FAILED = "notstarted", "running", "succeeded", "failed"

@@ -1,33 +1,33 @@
-"""The ``trainedindexes`` container: one blob per successful training, and the cached loader.
+"""The ``trainedindexes`` container: one blob per successful training.
 
 Each training writes a new blob ``{kind}/{collectionId}/{trainingId}.npz``; the
 training status row names the current one, and older blobs are removed once
-the status points at the new one. ``load_index`` is the query side's way in:
-it keeps each collection's last index in memory and revalidates it with a
-conditional GET on the blob's ETag (``If-None-Match``; Azure answers 304,
-Azurite 412), so an unchanged index is not downloaded again. A downloaded
-index is made ready to search (its quantised copy built) before it is cached.
+the status points at the new one. A blob is never changed after it is
+written, so a reader that keeps a copy can revalidate it with a conditional
+read on its ETag instead of downloading it again.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from contextlib import suppress
+from dataclasses import dataclass
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError, ResourceNotModifiedError
 from azure.storage.blob import ContainerClient
 
-from core.search.exact import prepare_search
-from core.search.index import TrainedIndex, index_from_bytes
 from core.storage.clients import container
-from core.storage.face_training import TrainingRecord, read_training
+from core.storage.exceptions import NotFound
 from core.storage.resources import INDEX_CONTAINER
 
-CACHED_INDEXES = 16
 
-_cache: OrderedDict[tuple[str, str], tuple[str, str, TrainedIndex]] = OrderedDict()
-_cache_lock = threading.Lock()
+@dataclass(frozen=True)
+class IndexBlob:
+    """A downloaded index blob: its name, the ETag it was read with and its bytes."""
+
+    name: str
+    etag: str
+    data: bytes
 
 
 def _container() -> ContainerClient:
@@ -46,11 +46,32 @@ def save_index(name: str, data: bytes) -> None:
     _container().upload_blob(name, data, overwrite=True)
 
 
-def delete_index_blob(name: str) -> None:
+def read_index_blob(name: str, known_etag: str | None = None) -> IndexBlob | None:
+    """The blob ``name``; None when the reader's copy, read with ``known_etag``, is still current.
+
+    With ``known_etag`` the read is a conditional GET (``If-None-Match``): an
+    unchanged blob is not downloaded again. Azure answers such a read with
+    304, Azurite with 412; both mean "unchanged". Raises ``NotFound`` when the
+    blob does not exist (e.g. a newer training has just replaced it).
+    """
+    blob = _container().get_blob_client(name)
     try:
+        if known_etag is None:
+            download = blob.download_blob()
+        else:
+            try:
+                download = blob.download_blob(etag=known_etag, match_condition=MatchConditions.IfModified)
+            except (ResourceNotModifiedError, ResourceModifiedError):
+                return None
+        data = download.readall()
+    except ResourceNotFoundError as error:
+        raise NotFound() from error
+    return IndexBlob(name, download.properties.etag, data)
+
+
+def delete_index_blob(name: str) -> None:
+    with suppress(ResourceNotFoundError):
         _container().delete_blob(name)
-    except ResourceNotFoundError:
-        pass
 
 
 def delete_index_blobs(kind: str, collection_id: str, keep: str | None = None) -> None:
@@ -58,45 +79,3 @@ def delete_index_blobs(kind: str, collection_id: str, keep: str | None = None) -
     for blob in _container().list_blobs(name_starts_with=index_prefix(kind, collection_id)):
         if blob.name != keep:
             delete_index_blob(blob.name)
-
-
-def load_index(kind: str, collection_id: str, training: TrainingRecord | None = None) -> TrainedIndex | None:
-    """The collection's last successfully trained index; None when it was never trained successfully.
-
-    ``training`` is the collection's status row when the caller has just read
-    it; it is read again only if its index blob has been replaced meanwhile.
-    """
-    for attempt in range(2):
-        if training is None or attempt:
-            training = read_training(kind, collection_id)
-        if training is None or training.index_blob is None:
-            return None
-        try:
-            return _fetch(kind, collection_id, training.index_blob)
-        except ResourceNotFoundError:
-            continue
-    return None
-
-
-def _fetch(kind: str, collection_id: str, name: str) -> TrainedIndex:
-    key = (kind, collection_id)
-    with _cache_lock:
-        cached = _cache.get(key)
-    blob = _container().get_blob_client(name)
-    if cached is not None and cached[0] == name:
-        try:
-            download = blob.download_blob(etag=cached[1], match_condition=MatchConditions.IfModified)
-        except (ResourceNotModifiedError, ResourceModifiedError):
-            with _cache_lock:
-                _cache.move_to_end(key)
-            return cached[2]
-    else:
-        download = blob.download_blob()
-    index = index_from_bytes(download.readall())
-    prepare_search(index)
-    with _cache_lock:
-        _cache[key] = (name, download.properties.etag, index)
-        _cache.move_to_end(key)
-        while len(_cache) > CACHED_INDEXES:
-            _cache.popitem(last=False)
-    return index

@@ -15,8 +15,8 @@ from image_server import serve_directory
 
 from core import limits
 from core.collections.kinds import LARGE_PERSON_GROUP, PERSON_GROUP
+from core.collections.persisted_faces import store_faces
 from core.search.index import feature_to_bytes
-from core.storage import face_members
 from core.storage.face_members import NewFace
 
 EXAMPLES = "face_recognition/examples"
@@ -56,7 +56,7 @@ def seed_synthetic(kind: Any, collection_id: str, person_id: str, count: int) ->
     rng = np.random.default_rng(count)
     while count:
         batch = min(count, 90)
-        face_members.add_faces(
+        store_faces(
             kind,
             collection_id,
             person_id,

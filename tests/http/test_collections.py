@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from core.collections.kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.collections.persisted_faces import store_faces
 from core.search.index import feature_to_bytes
-from core.storage import face_members
 from core.storage.clients import table
 from core.storage.face_collections import COUNT_KEY
 from core.storage.face_members import HEAD_KEY, NewFace, partition
@@ -56,7 +56,7 @@ def seeded_faces(family: Family, collection_id: str, person_id: str | None, coun
         NewFace(None, (1, 2, 50, 60), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
         for _ in range(count)
     ]
-    return face_members.add_faces(family.kind, collection_id, person_id, faces)
+    return store_faces(family.kind, collection_id, person_id, faces)
 
 
 def set_count(table_name: str, partition_key: str, row_key: str, count: int) -> None:
@@ -296,7 +296,7 @@ def test_person_errors(api: Any, storage: str, family: Family) -> None:
             "Persisted face ID is invalid.",
         )
 
-    set_count(MEMBERS_TABLE, partition(kind, group), HEAD_KEY, kind.member_limit)
+    set_count(MEMBERS_TABLE, partition(kind.name, group), HEAD_KEY, kind.member_limit)
     assert error_of(api.post(base, json={"name": "one too many"})) == (403, "QuotaExceeded", kind.member_quota_message)
 
 

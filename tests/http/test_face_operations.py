@@ -21,6 +21,7 @@ from image_server import serve_directory
 from PIL import Image
 
 from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
+from core.search.index import feature_to_bytes
 from core.storage.detected_faces import store_detected_faces
 from core.storage.face_training import RUNNING, TrainingRecord, write_training
 from core.timestamps import format_timestamp
@@ -52,9 +53,10 @@ def faces(storage: str) -> dict[str, Any]:
     rng = np.random.default_rng(11)
     centre, other = _unit(rng, 2)
     same = [centre + 0.1 * _unit(rng, 1)[0], centre + 0.1 * _unit(rng, 1)[0]]
-    first, second, stranger = store_detected_faces(same + [other], "recognition_01", 3600)
-    (modern,) = store_detected_faces([centre], "recognition_04", 3600)
-    (expired,) = store_detected_faces([centre], "recognition_01", 60, now=datetime.now(UTC) - timedelta(seconds=120))
+    stored = [feature_to_bytes(feature) for feature in [*same, other, centre]]
+    first, second, stranger = store_detected_faces(stored[:3], "recognition_01", 3600)
+    (modern,) = store_detected_faces(stored[3:], "recognition_04", 3600)
+    (expired,) = store_detected_faces(stored[3:], "recognition_01", 60, now=datetime.now(UTC) - timedelta(seconds=120))
     return {"first": first, "second": second, "stranger": stranger, "modern": modern, "expired": expired}
 
 

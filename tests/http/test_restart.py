@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from servers import Azurite, DevHost, FaceClient, storage_at
 
+from core.collections.index_cache import load_index
 from core.collections.kinds import LARGE_PERSON_GROUP
+from core.collections.persisted_faces import store_faces
 from core.search.index import feature_to_bytes
-from core.storage import face_members
 from core.storage.face_members import NewFace
-from core.storage.index_blobs import load_index
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_trained_group_survives_restart(tmp_path: Path) -> None:
             rng = np.random.default_rng(3)
             with storage_at(azurite.connection_string):
                 faces = {
-                    person: face_members.add_faces(
+                    person: store_faces(
                         LARGE_PERSON_GROUP,
                         "kept",
                         person,
@@ -70,7 +70,7 @@ def test_trained_group_survives_restart(tmp_path: Path) -> None:
                 "userData": "u",
             }
             with storage_at(azurite.connection_string):
-                index = load_index(LARGE_PERSON_GROUP.name, "kept")
+                index = load_index(LARGE_PERSON_GROUP, "kept")
             assert index is not None
             assert sorted(index.face_id(row) for row in range(len(index))) == sorted(
                 face for ids in faces.values() for face in ids

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 from core import limits
+from core.collections.index_cache import load_index
 from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
+from core.collections.persisted_faces import store_faces
 from core.search.index import feature_to_bytes
-from core.storage import face_members
 from core.storage.clients import container, queue
 from core.storage.face_members import NewFace
 from core.storage.face_training import RUNNING, read_training, write_training
-from core.storage.index_blobs import load_index
 from core.storage.resources import INDEX_CONTAINER, TRAINING_POISON_QUEUE
 from core.timestamps import utc_now
 
@@ -57,7 +57,7 @@ def seed(
         NewFace(None, (0, 0, 40, 40), feature or feature_to_bytes(rng.standard_normal(128)), "recognition_01")
         for _ in range(count)
     ]
-    return face_members.add_faces(kind, collection_id, owner, faces)
+    return store_faces(kind, collection_id, owner, faces)
 
 
 @pytest.mark.parametrize("kind, route", TRAINABLE, ids=TRAINABLE_IDS)
@@ -85,7 +85,7 @@ def test_train_and_status(api: Any, storage: str, kind: CollectionKind, route: s
         "message",
     }
     assert status["lastSuccessfulTrainingDateTime"] == status["lastActionDateTime"]
-    index = load_index(kind.name, collection_id)
+    index = load_index(kind, collection_id)
     assert index is not None and sorted(index.face_id(row) for row in range(len(index))) == sorted(faces)
 
     assert error_of(api.post(f"/{route}/{new_id()}/train"))[1] == f"{kind.code_prefix}NotFound"
@@ -114,7 +114,7 @@ def test_back_to_back_trains_leave_one_consistent_index(api: Any, storage: str) 
     blobs = [blob.name for blob in stored]
     training = read_training(LARGE_FACE_LIST.name, face_list)
     assert blobs == [training.index_blob]
-    assert len(load_index(LARGE_FACE_LIST.name, face_list)) == 5
+    assert len(load_index(LARGE_FACE_LIST, face_list)) == 5
 
 
 def test_writes_wait_for_training(api: Any, storage: str) -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from core.search.index import feature_to_bytes
 from core.storage.clients import table
 from core.storage.detected_faces import (
     canonical_face_id,
@@ -27,9 +28,9 @@ def empty_store(storage):
     recent_faces.clear()
 
 
-def _features(count: int, seed: int) -> list[np.ndarray]:
+def _features(count: int, seed: int) -> list[bytes]:
     rng = np.random.default_rng(seed)
-    return list(rng.normal(scale=0.1, size=(count, 128)).astype(np.float32))
+    return [feature_to_bytes(row) for row in rng.normal(scale=0.1, size=(count, 128)).astype(np.float32)]
 
 
 def test_stored_faces_read_back_from_another_process_view(empty_store):
@@ -37,11 +38,11 @@ def test_stored_faces_read_back_from_another_process_view(empty_store):
     face_ids = store_detected_faces(features, "recognition_04", 600)
     assert len(set(face_ids)) == 3
     recent_faces.clear()
-    loaded = load_detected_faces(face_ids + [face_ids[0]])
+    loaded = load_detected_faces([*face_ids, face_ids[0]])
     assert list(loaded) == face_ids
-    for face_id, feature in zip(face_ids, features):
+    for face_id, feature in zip(face_ids, features, strict=True):
         assert loaded[face_id].recognition_model == "recognition_04"
-        assert np.array_equal(loaded[face_id].feature, feature)
+        assert loaded[face_id].feature == feature
         assert timedelta(seconds=590) < loaded[face_id].expires_on - utc_now() <= timedelta(seconds=600)
 
 

@@ -1,27 +1,24 @@
-"""Azure Face v1.0 response bodies for collections, persons, persisted faces and training status."""
+"""Azure Face v1.0 response bodies for collections, persons, persisted faces and training status.
+
+The collection services answer with these, as the face operations answer
+with theirs, so the HTTP functions only serialise what a service returns.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.collections.kinds import CollectionKind
-from core.collections.lifecycle import CollectionDetails
 from core.storage.face_collections import CollectionRecord
 from core.storage.face_members import FaceRecord, PersonRecord
 from core.storage.face_training import TrainingRecord
 
 
 def collection_body(kind: CollectionKind, record: CollectionRecord, with_model: bool) -> dict[str, Any]:
+    """``{<kind id field>, name, userData}``, plus ``recognitionModel`` when asked for."""
     body: dict[str, Any] = {kind.id_field: record.collection_id, "name": record.name, "userData": record.user_data}
     if with_model:
         body["recognitionModel"] = record.recognition_model
-    return body
-
-
-def collection_details_body(kind: CollectionKind, details: CollectionDetails, with_model: bool) -> dict[str, Any]:
-    body = collection_body(kind, details.record, with_model)
-    if details.faces is not None:
-        body["persistedFaces"] = [face_body(face) for face in details.faces]
     return body
 
 

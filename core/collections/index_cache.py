@@ -1,0 +1,75 @@
+"""The trained indexes queries search: read from Blob Storage, kept in memory, revalidated by ETag.
+
+The training status row names a collection's current index blob. Each process
+keeps the last index it loaded for up to ``CACHED_INDEXES`` collections (the
+least recently used goes first), with the blob name and ETag it was read with.
+When the status still names the cached blob, a conditional read confirms it
+unchanged without downloading it again. A downloaded index is made ready to
+search (its quantised copy built) before it is cached, so no query pays for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from core.collections.kinds import CollectionKind
+from core.search.exact import prepare_search
+from core.search.index import TrainedIndex, index_from_bytes
+from core.storage.exceptions import NotFound
+from core.storage.face_training import TrainingRecord, read_training
+from core.storage.index_blobs import read_index_blob
+
+CACHED_INDEXES = 16
+
+
+@dataclass(frozen=True)
+class _CachedIndex:
+    blob: str
+    etag: str
+    index: TrainedIndex
+
+
+_cache: OrderedDict[tuple[str, str], _CachedIndex] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def load_index(kind: CollectionKind, collection_id: str, training: TrainingRecord | None = None) -> TrainedIndex | None:
+    """The collection's last successfully trained index; None when it was never trained successfully.
+
+    ``training`` is the collection's status row when the caller has just read
+    it; it is read again only if its index blob has been replaced meanwhile
+    (a newer training deletes the older blob once the status names its own).
+    """
+    for attempt in range(2):
+        if training is None or attempt:
+            training = read_training(kind.name, collection_id)
+        if training is None or training.index_blob is None:
+            return None
+        try:
+            return _fetch((kind.name, collection_id), training.index_blob)
+        except NotFound:
+            continue
+    return None
+
+
+def _fetch(key: tuple[str, str], name: str) -> TrainedIndex:
+    with _cache_lock:
+        cached = _cache.get(key)
+    known = cached if cached is not None and cached.blob == name else None
+    blob = read_index_blob(name, None if known is None else known.etag)
+    if blob is None:
+        assert known is not None
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+        return known.index
+    index = index_from_bytes(blob.data)
+    prepare_search(index)
+    with _cache_lock:
+        _cache[key] = _CachedIndex(blob.name, blob.etag, index)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHED_INDEXES:
+            _cache.popitem(last=False)
+    return index
