@@ -3,8 +3,8 @@
 Every operation is served under ``/face/{apiVersion}/...``. Versions differ in
 which operation families they have (the PersonDirectory and ``/operations``
 only in the previews, session images from v1.2-preview.1 on) and in a few
-behaviours of the operations they share (train's ``operation-Location``
-header, the casing of training statuses). The families follow the contract's
+behaviours of the operations they share (the attributes each detection model
+may return, the casing of enum values such as training statuses). The families follow the contract's
 per-version table (OPERATIONS.md, "Operation families per version");
 ``v1.0-preview`` is v1.0 plus the PersonDirectory, where Microsoft's
 PersonDirectory documentation still points its samples.
@@ -29,7 +29,6 @@ class ApiVersion:
     liveness: str | None  # liveness session paths: "singleModal" (previews), "sessions" (v1.2 on) or none
     session_images: str | None  # the session-image path (refused with liveness), or none
     liveness_abuse_monitoring: bool  # the liveness abuse-monitoring setting (v1.3-preview.1)
-    train_operation_location: bool  # train answers 202 with an operation-Location header
     camel_case_values: bool  # enum values such as "notStarted", "goodExposure" (v1.0: "notstarted", "GoodExposure")
     detect_rules: DetectRules  # the attributes each detection model may return
 
@@ -45,7 +44,6 @@ V1_0 = ApiVersion(
     liveness=None,
     session_images=None,
     liveness_abuse_monitoring=False,
-    train_operation_location=False,
     camel_case_values=False,
     detect_rules=V1_0_DETECT_RULES,
 )
@@ -57,7 +55,6 @@ V1_0_PREVIEW = ApiVersion(
     liveness=None,
     session_images=None,
     liveness_abuse_monitoring=False,
-    train_operation_location=False,
     camel_case_values=False,
     detect_rules=V1_0_DETECT_RULES,
 )
@@ -69,7 +66,6 @@ V1_1_PREVIEW_1 = ApiVersion(
     liveness=SINGLE_MODAL,
     session_images=None,
     liveness_abuse_monitoring=False,
-    train_operation_location=True,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
 )
@@ -81,7 +77,6 @@ V1_2_PREVIEW_1 = ApiVersion(
     liveness=SINGLE_MODAL,
     session_images=PREVIEW_SESSION_IMAGES,
     liveness_abuse_monitoring=False,
-    train_operation_location=True,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
 )
@@ -93,7 +88,6 @@ V1_2 = ApiVersion(
     liveness=SESSIONS,
     session_images=SESSION_IMAGES,
     liveness_abuse_monitoring=False,
-    train_operation_location=True,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
 )
@@ -105,7 +99,6 @@ V1_3_PREVIEW_1 = ApiVersion(
     liveness=SESSIONS,
     session_images=SESSION_IMAGES,
     liveness_abuse_monitoring=True,
-    train_operation_location=True,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
 )

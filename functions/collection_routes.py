@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from core.collections import lifecycle as collections
-from core.collections import persisted_faces, persons, training
+from core.collections import lifecycle, persisted_faces, persons, training
 from core.collections.fields import Paging, paging
 from core.collections.kinds import CollectionKind
 from functions.http import (
@@ -21,6 +20,7 @@ from functions.http import (
     json_response,
     query_bool,
     query_text,
+    request_version,
 )
 
 RETURN_MODEL = "returnRecognitionModel"
@@ -39,29 +39,27 @@ def register_collection_operations(blueprint: func.Blueprint, kind: CollectionKi
 
     @face_operation(blueprint, f"{operation}_Create", item, ["PUT"])
     def create(req: func.HttpRequest) -> func.HttpResponse:
-        collections.create_collection(kind, collection_id(req), json_object(req))
+        lifecycle.create_collection(kind, collection_id(req), json_object(req))
         return empty_response()
 
     @face_operation(blueprint, f"{operation}_Get", item, ["GET"])
     def get(req: func.HttpRequest) -> func.HttpResponse:
-        return json_response(collections.get_collection(kind, collection_id(req), query_bool(req, RETURN_MODEL, False)))
+        return json_response(lifecycle.get_collection(kind, collection_id(req), query_bool(req, RETURN_MODEL, False)))
 
     @face_operation(blueprint, f"{operation}_Update", item, ["PATCH"])
     def update(req: func.HttpRequest) -> func.HttpResponse:
-        collections.update_collection(kind, collection_id(req), json_object(req))
+        lifecycle.update_collection(kind, collection_id(req), json_object(req))
         return empty_response()
 
     @face_operation(blueprint, f"{operation}_Delete", item, ["DELETE"])
     def delete(req: func.HttpRequest) -> func.HttpResponse:
-        collections.delete_collection(kind, collection_id(req))
+        lifecycle.delete_collection(kind, collection_id(req))
         return empty_response()
 
     @face_operation(blueprint, f"{operation}_List", route, ["GET"])
     def list_all(req: func.HttpRequest) -> func.HttpResponse:
         with_model = query_bool(req, RETURN_MODEL, False)
-        return json_response(
-            collections.list_collections(kind, _paging(req) if kind.pages_listing else None, with_model)
-        )
+        return json_response(lifecycle.list_collections(kind, _paging(req) if kind.pages_listing else None, with_model))
 
 
 def register_training_operations(blueprint: func.Blueprint, kind: CollectionKind, route: str, operation: str) -> None:
@@ -76,7 +74,8 @@ def register_training_operations(blueprint: func.Blueprint, kind: CollectionKind
 
     @face_operation(blueprint, f"{operation}_GetTrainingStatus", f"{item}/training", ["GET"])
     def status(req: func.HttpRequest) -> func.HttpResponse:
-        return json_response(training.training_status(kind, req.route_params[kind.id_field]))
+        camel_case = request_version(req).camel_case_values
+        return json_response(training.training_status(kind, req.route_params[kind.id_field], camel_case))
 
 
 def _add_face(req: func.HttpRequest, kind: CollectionKind, person_id: str | None) -> func.HttpResponse:

@@ -15,6 +15,7 @@ from functions.http import (
     query_bool,
     query_int,
     query_text,
+    request_version,
 )
 
 PURGE_SCHEDULE = "0 */10 * * * *"
@@ -32,8 +33,9 @@ def detect_faces(req: func.HttpRequest) -> func.HttpResponse:
         return_recognition_model=query_bool(req, "returnRecognitionModel", False),
         detection_model=query_text(req, "detectionModel"),
         time_to_live=query_int(req, "faceIdTimeToLive", None),
+        version=request_version(req),
     )
-    return json_response(detect(image_input(req), options))
+    return json_response(detect(image_input(req, session_images=True), options))
 
 
 @face_operation(blueprint, "Face_Verify", "verify", ["POST"])

@@ -33,6 +33,7 @@ from core.errors import (
     invalid_media_type,
     invalid_request_body,
     json_parsing_error,
+    liveness_not_offered,
     request_too_large,
     resource_not_found,
 )
@@ -185,13 +186,20 @@ def json_object(req: func.HttpRequest, required: bool = True) -> dict[str, Any]:
     return value
 
 
-def image_input(req: func.HttpRequest) -> bytes | str:
-    """Image bytes (octet-stream body) or an image URL (``{"url": ...}`` JSON body)."""
+def image_input(req: func.HttpRequest, session_images: bool = False) -> bytes | str:
+    """Image bytes (octet-stream body) or an image URL (``{"url": ...}`` JSON body).
+
+    With ``session_images`` (Detect), a ``{"sessionImageId": ...}`` body in a version
+    that has session images is refused as liveness is: there are no sessions here.
+    """
     kind = media_type(req)
     if kind == OCTET_STREAM_TYPE:
         return request_body(req)
     if kind == JSON_TYPE:
-        url = json_object(req).get("url")
+        body = json_object(req)
+        if session_images and "sessionImageId" in body and request_version(req).session_images:
+            raise liveness_not_offered()
+        url = body.get("url")
         if not isinstance(url, str) or not url.strip():
             raise invalid_request_body()
         return url.strip()

@@ -11,7 +11,7 @@ from typing import Any
 from core.collections.kinds import CollectionKind
 from core.storage.face_collections import CollectionRecord
 from core.storage.face_members import FaceRecord, PersonRecord
-from core.storage.face_training import TrainingRecord
+from core.storage.face_training import NOT_STARTED, TrainingRecord
 
 
 def collection_body(kind: CollectionKind, record: CollectionRecord, with_model: bool) -> dict[str, Any]:
@@ -35,9 +35,10 @@ def face_body(face: FaceRecord) -> dict[str, Any]:
     return {"persistedFaceId": face.persisted_face_id, "userData": face.user_data}
 
 
-def training_body(record: TrainingRecord) -> dict[str, Any]:
+def training_body(record: TrainingRecord, camel_case: bool) -> dict[str, Any]:
+    """``TrainingStatus``; from v1.1-preview.1 on the not-started state is spelled ``notStarted``."""
     return {
-        "status": record.status,
+        "status": "notStarted" if camel_case and record.status == NOT_STARTED else record.status,
         "createdDateTime": record.created,
         "lastActionDateTime": record.last_action,
         "lastSuccessfulTrainingDateTime": record.last_successful_training,

@@ -69,13 +69,15 @@ def request_training(kind: CollectionKind, collection_id: str) -> None:
         raise
 
 
-def training_status(kind: CollectionKind, collection_id: str) -> dict[str, Any]:
-    """The collection's ``TrainingStatus`` body; 404 ``*NotTrained`` when training was never requested."""
+def training_status(kind: CollectionKind, collection_id: str, camel_case: bool = False) -> dict[str, Any]:
+    """The collection's ``TrainingStatus`` body; 404 ``*NotTrained`` when training was never requested.
+
+    ``camel_case`` spells the statuses as v1.1-preview.1 and later do."""
     require_collection(kind, collection_id)
     record = read_training(kind.name, collection_id)
     if record is None:
         raise kind.not_trained()
-    return training_body(record)
+    return training_body(record, camel_case)
 
 
 def run_training_job(body: bytes, dequeue_count: int) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import limits
+from core.api_versions import V1_0, ApiVersion
 from core.errors import bad_argument
 from core.images.decode import read_image
 from core.search.index import feature_to_bytes
@@ -38,6 +39,7 @@ class DetectOptions:
     return_recognition_model: bool = False
     detection_model: str = "detection_01"
     face_id_time_to_live: int = limits.FACE_ID_TTL_DEFAULT_SECONDS
+    camel_case_values: bool = False  # attribute levels spelled as the request's API version spells them
 
 
 def face_id_time_to_live(value: int | None) -> int:
@@ -57,13 +59,25 @@ def detect_options(
     return_recognition_model: bool,
     detection_model: str | None,
     time_to_live: int | None,
+    version: ApiVersion = V1_0,
 ) -> DetectOptions:
     """Detect's options from its query values (absent ones None), validated before the image is read.
 
     ``attributes`` is the ``returnFaceAttributes`` text; model names match
-    case-insensitively; the models are checked against what the request asks for.
+    case-insensitively. The models are checked against what the request asks
+    for under the version's rules first (a retired attribute, one the model does
+    not return), then each name is parsed (an unknown name, one this service
+    does not compute).
     """
-    options = DetectOptions(
+    requested = [name.strip() for name in (attributes or "").split(",") if name.strip()]
+    check_detection_request(
+        detection_model or DEFAULT_DETECTION_MODEL,
+        recognition_model or DEFAULT_RECOGNITION_MODEL,
+        return_landmarks,
+        requested,
+        version.detect_rules,
+    )
+    return DetectOptions(
         return_face_id=return_face_id,
         return_landmarks=return_landmarks,
         attributes=parse_attribute_names(attributes),
@@ -71,11 +85,8 @@ def detect_options(
         return_recognition_model=return_recognition_model,
         detection_model=(detection_model or DEFAULT_DETECTION_MODEL).lower(),
         face_id_time_to_live=face_id_time_to_live(time_to_live),
+        camel_case_values=version.camel_case_values,
     )
-    check_detection_request(
-        options.detection_model, options.recognition_model, options.return_landmarks, options.attributes
-    )
-    return options
 
 
 def detect(image: bytes | str, options: DetectOptions) -> list[dict[str, Any]]:
@@ -122,8 +133,27 @@ def detected_face(face: AnalyzedFace, face_id: str | None, options: DetectOption
     if options.return_landmarks:
         result["faceLandmarks"] = face.landmarks
     if options.attributes:
-        result["faceAttributes"] = face.attributes
+        assert face.attributes is not None
+        result["faceAttributes"] = camel_case_levels(face.attributes) if options.camel_case_values else face.attributes
     return result
+
+
+LEVEL_FIELDS = {"blur": "blurLevel", "exposure": "exposureLevel", "noise": "noiseLevel"}
+
+
+def camel_case_levels(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Attribute levels as v1.1-preview.1 and later spell them ("low", "goodExposure"; v1.0: "Low", "GoodExposure")."""
+
+    def camel(value: str) -> str:
+        return value[:1].lower() + value[1:]
+
+    shaped = dict(attributes)
+    for name, field in LEVEL_FIELDS.items():
+        if name in shaped:
+            shaped[name] = {**shaped[name], field: camel(shaped[name][field])}
+    if "qualityForRecognition" in shaped:
+        shaped["qualityForRecognition"] = camel(shaped["qualityForRecognition"])
+    return shaped
 
 
 def purge_expired_face_ids() -> int:

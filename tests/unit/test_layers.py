@@ -5,7 +5,7 @@
   ``core.settings``, ``core.limits``, the Azure SDKs, numpy and the standard library.
 - ``functions`` reaches the core only through the services (``core.collections``,
   ``core.operations``) and the foundation (``core.errors``, ``core.settings``,
-  ``core.auth``, ``core.limits``), never storage, vision or the other internals.
+  ``core.auth``, ``core.limits``, ``core.api_versions``), never storage, vision or the other internals.
 
 Every import counts, including those inside functions; ``from a import b``
 counts as ``a.b``, since ``b`` may be a module.
@@ -36,6 +36,7 @@ FUNCTIONS_MAY_IMPORT_FROM_CORE = (
     "core.errors",
     "core.settings",
     "core.auth",
+    "core.api_versions",
     "core.limits",
 )
 
