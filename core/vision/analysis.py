@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from core.vision.attributes import compute_attributes
-from core.vision.catalog import check_detection_request
 from core.vision.detection.detectors import DetectedFace, FaceRectangle
 from core.vision.landmarks import azure_landmarks
 from core.vision.registry import get_detection_model, get_recognition_model
@@ -44,7 +43,6 @@ def analyze_image(
     attributes: Sequence[str] = (),
 ) -> list[AnalyzedFace]:
     """Detect the faces of an RGB image and describe each of them."""
-    check_detection_request(detection_model, recognition_model, with_landmarks, attributes)
     faces = detect_faces(image, detection_model)
     return describe_faces(
         image,

@@ -123,3 +123,70 @@ def test_session_images_and_liveness_settings_follow_their_versions(url, key_hea
 
 def test_liveness_needs_the_key_like_every_operation(url) -> None:
     assert requests.post(url("v1.2", "detectLiveness-sessions"), json={}, timeout=60).status_code == 401
+
+
+@pytest.fixture(scope="module")
+def portrait(shared_data) -> bytes:
+    return (shared_data / "face_recognition" / "examples" / "obama.jpg").read_bytes()
+
+
+def detect(url, key_headers, version: str, image: bytes, **query: str) -> requests.Response:
+    headers = {**key_headers, "Content-Type": "application/octet-stream"}
+    return requests.post(url(version, "detect"), params=query, data=image, headers=headers, timeout=120)
+
+
+def test_detection_03_returns_head_pose_and_blur_from_v1_1_preview_on(url, key_headers, portrait) -> None:
+    asked = {"detectionModel": "detection_03", "returnFaceAttributes": "headPose,blur", "returnFaceId": "false"}
+    assert error_of(detect(url, key_headers, "v1.0", portrait, **asked)) == (400, "BadArgument")
+    for version in ("v1.1-preview.1", "v1.2-preview.1", "v1.2", "v1.3-preview.1"):
+        response = detect(url, key_headers, version, portrait, **asked)
+        assert response.status_code == 200, response.text
+        attributes = response.json()[0]["faceAttributes"]
+        assert set(attributes) == {"headPose", "blur"}
+        assert attributes["blur"]["blurLevel"] in ("low", "medium", "high")
+
+
+def test_attribute_levels_are_spelled_as_each_version_spells_them(url, key_headers, portrait) -> None:
+    asked = {
+        "returnFaceAttributes": "blur,exposure,noise,qualityForRecognition",
+        "recognitionModel": "recognition_04",
+        "returnFaceId": "false",
+    }
+    old = detect(url, key_headers, "v1.0", portrait, **asked).json()[0]["faceAttributes"]
+    new = detect(url, key_headers, "v1.2", portrait, **asked).json()[0]["faceAttributes"]
+    assert old["exposure"]["exposureLevel"] == "GoodExposure" and new["exposure"]["exposureLevel"] == "goodExposure"
+    for name, field in (("blur", "blurLevel"), ("noise", "noiseLevel")):
+        assert old[name][field] in ("Low", "Medium", "High")
+        assert new[name][field] == old[name][field].lower()
+        assert new[name]["value"] == old[name]["value"]
+    assert new["qualityForRecognition"] == old["qualityForRecognition"].lower()
+
+
+@pytest.mark.parametrize("attribute", ["emotion", "gender", "makeup", "age", "smile", "facialHair", "hair"])
+def test_retired_attributes_are_403_from_v1_1_preview_on_and_400_in_v1_0(attribute, url, key_headers, portrait) -> None:
+    assert error_of(detect(url, key_headers, "v1.0", portrait, returnFaceAttributes=attribute)) == (
+        400,
+        "BadArgument",
+    )
+    for version in ("v1.1-preview.1", "v1.2", "v1.3-preview.1"):
+        response = detect(url, key_headers, version, portrait, returnFaceAttributes=attribute)
+        assert error_of(response) == (403, "UnsupportedFeature")
+        assert "deprecated" in response.json()["error"]["message"]
+
+
+def test_a_model_refusing_an_attribute_names_what_it_allows_in_v1_2(url, key_headers, portrait) -> None:
+    response = detect(url, key_headers, "v1.2", portrait, detectionModel="detection_03", returnFaceAttributes="noise")
+    assert error_of(response) == (400, "BadArgument")
+    assert response.json()["error"]["message"] == (
+        "Only face attributes 'blur,headpose,mask,qualityforrecognition' are supported by detection_03."
+    )
+    response = detect(url, key_headers, "v1.2", portrait, detectionModel="detection_02", returnFaceAttributes="blur")
+    assert response.json()["error"]["message"] == "'returnFaceAttributes' is not supported by detection_02."
+
+
+def test_detect_from_a_session_image_is_refused_where_session_images_exist(url, key_headers) -> None:
+    body = {"sessionImageId": "3d035d35-2e01-4ed4-8935-577afde9caaa"}
+    for version in ALL_VERSIONS:
+        response = requests.post(url(version, "detect"), json=body, headers=key_headers, timeout=60)
+        expected = (403, "UnsupportedFeature") if API_VERSIONS[version].session_images else (400, "BadArgument")
+        assert error_of(response) == expected, version
