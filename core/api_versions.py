@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import limits
 from core.errors import resource_not_found
 from core.vision.catalog import V1_0_DETECT_RULES, V1_2_DETECT_RULES, DetectRules
 
@@ -31,6 +32,7 @@ class ApiVersion:
     liveness_abuse_monitoring: bool  # the liveness abuse-monitoring setting (v1.3-preview.1)
     camel_case_values: bool  # enum values such as "notStarted", "goodExposure" (v1.0: "notstarted", "GoodExposure")
     detect_rules: DetectRules  # the attributes each detection model may return
+    identify_default_candidates: int  # Identify's maxNumOfCandidatesReturned when absent
 
 
 SINGLE_MODAL, SESSIONS = "singleModal", "sessions"
@@ -46,6 +48,7 @@ V1_0 = ApiVersion(
     liveness_abuse_monitoring=False,
     camel_case_values=False,
     detect_rules=V1_0_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_DEFAULT_CANDIDATES,
 )
 V1_0_PREVIEW = ApiVersion(
     "v1.0-preview",
@@ -57,6 +60,7 @@ V1_0_PREVIEW = ApiVersion(
     liveness_abuse_monitoring=False,
     camel_case_values=False,
     detect_rules=V1_0_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_DEFAULT_CANDIDATES,
 )
 V1_1_PREVIEW_1 = ApiVersion(
     "v1.1-preview.1",
@@ -68,6 +72,7 @@ V1_1_PREVIEW_1 = ApiVersion(
     liveness_abuse_monitoring=False,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
 V1_2_PREVIEW_1 = ApiVersion(
     "v1.2-preview.1",
@@ -79,6 +84,7 @@ V1_2_PREVIEW_1 = ApiVersion(
     liveness_abuse_monitoring=False,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
 V1_2 = ApiVersion(
     "v1.2",
@@ -90,6 +96,7 @@ V1_2 = ApiVersion(
     liveness_abuse_monitoring=False,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
 V1_3_PREVIEW_1 = ApiVersion(
     "v1.3-preview.1",
@@ -101,6 +108,7 @@ V1_3_PREVIEW_1 = ApiVersion(
     liveness_abuse_monitoring=True,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
+    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
 
 API_VERSIONS: dict[str, ApiVersion] = {

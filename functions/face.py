@@ -45,7 +45,7 @@ def verify_faces(req: func.HttpRequest) -> func.HttpResponse:
 
 @face_operation(blueprint, "Face_Identify", "identify", ["POST"])
 def identify_faces(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(identify(json_object(req)))
+    return json_response(identify(json_object(req), request_version(req).identify_default_candidates))
 
 
 @face_operation(blueprint, "Face_FindSimilar", "findsimilars", ["POST"])

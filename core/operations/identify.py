@@ -19,11 +19,15 @@ from core.search.confidence import SAME_PERSON_CONFIDENCE
 from core.search.matching import identify_persons
 
 
-def identify(body: dict[str, Any]) -> list[dict[str, Any]]:
+def identify(
+    body: dict[str, Any], default_candidates: int = limits.IDENTIFY_DEFAULT_CANDIDATES
+) -> list[dict[str, Any]]:
+    """Identify's result; ``default_candidates`` is the request's API version's default for
+    ``maxNumOfCandidatesReturned`` (1 in v1.0, 10 from v1.1-preview.1 on)."""
     face_ids = face_id_list(body.get("faceIds"), 1, limits.IDENTIFY_MAX_FACE_IDS)
     kind, collection_id = person_group_named(body)
     max_candidates = bounded_int(
-        body, "maxNumOfCandidatesReturned", 1, limits.IDENTIFY_MAX_CANDIDATES, limits.IDENTIFY_DEFAULT_CANDIDATES
+        body, "maxNumOfCandidatesReturned", 1, limits.IDENTIFY_MAX_CANDIDATES, default_candidates
     )
     threshold = bounded_number(body, "confidenceThreshold", 0.0, 1.0, SAME_PERSON_CONFIDENCE)
     group = named_collection(kind, collection_id)
@@ -39,5 +43,5 @@ def identify(body: dict[str, Any]) -> list[dict[str, Any]]:
             "faceId": face_id,
             "candidates": [{"personId": match.candidate_id, "confidence": match.confidence} for match in candidates],
         }
-        for face_id, candidates in zip(face_ids, matches)
+        for face_id, candidates in zip(face_ids, matches, strict=True)
     ]

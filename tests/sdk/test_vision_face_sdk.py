@@ -136,6 +136,10 @@ def test_identify_names_the_right_people(face_client: FaceClient, large_person_g
         assert results[0].candidates, photo
         assert results[0].candidates[0].person_id == persons[name], photo
         assert results[0].candidates[0].confidence >= 0.5
+    everyone = face_client.identify_from_large_person_group(
+        face_ids=[faces[0].face_id], large_person_group_id=group_id, confidence_threshold=0.0
+    )
+    assert len(everyone[0].candidates) == len(PEOPLE)  # v1.2's default of 10 candidates, not v1.0's 1
 
 
 def test_verify_face_to_face_and_face_to_person(face_client: FaceClient, large_person_group, shared_data: Path) -> None:
