@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         start_runners(trigger_runners(functions, host_json), stop)
 
     endpoint = f"http://{arguments.host}:{arguments.port}"
-    print(f"Face API endpoint: {endpoint} (paths {endpoint}/{prefix}/{{apiVersion}}/..., e.g. /{prefix}/v1.2)", flush=True)
+    print(
+        f"Face API endpoint: {endpoint} (paths {endpoint}/{prefix}/{{apiVersion}}/..., e.g. /{prefix}/v1.2)", flush=True
+    )
     print(f"Ocp-Apim-Subscription-Key: {key}", flush=True)
     try:
         uvicorn.run(

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 import azure.functions as func
 from azure.functions.decorators.function_app import Function
+from azure.functions.decorators.http import HttpTrigger
 
 from core.errors import FaceError, method_not_allowed, resource_not_found
 from core.limits import MAX_REQUEST_BYTES
@@ -46,15 +47,16 @@ def http_functions(functions: list[Function]) -> list[HttpFunction]:
     found = []
     for function in functions:
         trigger = function.get_trigger()
-        if trigger.get_binding_name() != "httpTrigger":
+        if not isinstance(trigger, HttpTrigger):
             continue
+        name = function.get_function_name() or function.get_user_function().__name__
         methods = frozenset(str(getattr(m, "value", m)).upper() for m in (trigger.methods or [])) or frozenset(
             {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
         )
         found.append(
             HttpFunction(
-                function.get_function_name(),
-                compile_route(trigger.route or function.get_function_name()),
+                name,
+                compile_route(trigger.route or name),
                 methods,
                 trigger.name,
                 function.get_user_function(),

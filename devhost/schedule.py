@@ -38,7 +38,7 @@ class Schedule:
         parts = expression.split()
         if len(parts) != 6:
             raise ValueError(f"NCRONTAB expression needs six fields: {expression!r}")
-        return cls(tuple(_field(part, low, high) for part, (low, high) in zip(parts, _RANGES)))
+        return cls(tuple(_field(part, low, high) for part, (low, high) in zip(parts, _RANGES, strict=True)))
 
     def matches(self, moment: datetime) -> bool:
         seconds, minutes, hours, days, months, weekdays = self.fields

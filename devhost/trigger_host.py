@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import logging
 import os
 import threading
@@ -19,10 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import azure.functions as func
 from azure.core.exceptions import ResourceExistsError
 from azure.functions.decorators.function_app import Function
+from azure.functions.decorators.queue import QueueTrigger
+from azure.functions.decorators.timer import TimerTrigger
 from azure.functions.queue import QueueMessage as FunctionQueueMessage
+from azure.functions.timer import TimerRequest
 from azure.storage.queue import QueueClient, QueueMessage
 
 from devhost.schedule import Schedule
@@ -123,6 +126,7 @@ class QueueListener:
         self.client.delete_message(message.id, message.pop_receipt)
 
     def _after_failure(self, message: QueueMessage) -> None:
+        assert message.dequeue_count is not None  # the service sets it on every received message
         if message.dequeue_count >= self.options.max_dequeue_count:
             self.poison.send_message(message.content)
             self.client.delete_message(message.id, message.pop_receipt)
@@ -166,7 +170,7 @@ class TimerRunner:
             if stop.wait((due - now).total_seconds()):
                 return
             try:
-                self.call(**{self.parameter: func.TimerRequest(past_due=False)})
+                self.call(**{self.parameter: TimerRequest(past_due=False)})
             except Exception:
                 logger.exception("timer function %s failed", self.name)
 
@@ -178,10 +182,8 @@ def _queue_client(connection_setting: str, queue_name: str) -> QueueClient:
     if connection.strip().rstrip(";") == DEVELOPMENT_STORAGE:
         connection = azurite_connection_string()
     client = QueueClient.from_connection_string(connection, queue_name)
-    try:
+    with contextlib.suppress(ResourceExistsError):
         client.create_queue()
-    except ResourceExistsError:
-        pass
     return client
 
 
@@ -191,19 +193,15 @@ def trigger_runners(functions: list[Function], host_json: dict[str, Any]) -> lis
     runners: list[QueueListener | TimerRunner] = []
     for function in functions:
         trigger = function.get_trigger()
-        kind = trigger.get_binding_name()
-        if kind == "queueTrigger":
+        name = function.get_function_name() or function.get_user_function().__name__
+        if isinstance(trigger, QueueTrigger):
             client = _queue_client(trigger.connection, trigger.queue_name)
             poison = _queue_client(trigger.connection, trigger.queue_name + "-poison")
-            runners.append(
-                QueueListener(
-                    function.get_function_name(), function.get_user_function(), trigger.name, client, poison, options
-                )
-            )
-        elif kind == "timerTrigger":
+            runners.append(QueueListener(name, function.get_user_function(), trigger.name, client, poison, options))
+        elif isinstance(trigger, TimerTrigger):
             runners.append(
                 TimerRunner(
-                    function.get_function_name(),
+                    name,
                     function.get_user_function(),
                     trigger.name,
                     Schedule.parse(trigger.schedule),

@@ -69,6 +69,6 @@ def rgb_array(image: Image.Image) -> np.ndarray:
         return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
     if image.has_transparency_data:
         rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, ALPHA_BACKGROUND + (255,))
+        background = Image.new("RGBA", rgba.size, (*ALPHA_BACKGROUND, 255))
         return np.array(Image.alpha_composite(background, rgba).convert("RGB"), dtype=np.uint8)
     return np.array(image.convert("RGB"), dtype=np.uint8)

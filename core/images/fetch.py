@@ -81,7 +81,7 @@ def resolve(host: str, port: int, allow_private: bool) -> str:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise invalid_url(DOWNLOAD_FAILED) from None
-    addresses = [ipaddress.ip_address(answer[4][0].split("%", 1)[0]) for answer in answers]
+    addresses = [ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0]) for answer in answers]
     if not addresses:
         raise invalid_url(DOWNLOAD_FAILED)
     if not allow_private and not all(is_public_address(address) for address in addresses):

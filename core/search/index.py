@@ -99,7 +99,7 @@ def build_index(recognition_model: str, version: str, faces: Iterable[tuple[str 
         features[row] = feature_from_bytes(data)
     person_ids = person_starts = None
     if grouped:
-        owners = [entry[0] for entry in entries]
+        owners = [owner for owner, _, _ in entries if owner is not None]  # every row has one when grouped
         starts = [row for row, owner in enumerate(owners) if row == 0 or owner != owners[row - 1]]
         person_ids = ids_to_rows(owners[row] for row in starts)
         person_starts = np.asarray(starts, dtype=np.int64)
@@ -116,11 +116,11 @@ def index_to_bytes(index: TrainedIndex) -> bytes:
         "features": index.features,
         "face_ids": index.face_ids,
     }
-    if index.person_ids is not None:
+    if index.person_ids is not None and index.person_starts is not None:
         arrays["person_ids"] = index.person_ids
         arrays["person_starts"] = index.person_starts
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 

@@ -33,7 +33,7 @@ def _matches(
     confidences = confidence_from_squared_distance(squared_distances)
     return [
         Match(row_to_id(ids[column]), float(confidence))
-        for column, confidence in zip(columns.tolist(), confidences.tolist())
+        for column, confidence in zip(columns.tolist(), confidences.tolist(), strict=True)
         if threshold is None or confidence >= threshold
     ]
 

@@ -8,6 +8,7 @@ once per process.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from functools import cache, lru_cache
 from typing import Any
@@ -73,7 +74,10 @@ def blob_service() -> BlobServiceClient:
 @lru_cache(maxsize=1)
 def queue_service() -> QueueServiceClient:
     connection = _connection_string(get_settings())
-    encoding = {"message_encode_policy": TextBase64EncodePolicy(), "message_decode_policy": TextBase64DecodePolicy()}
+    encoding: dict[str, Any] = {
+        "message_encode_policy": TextBase64EncodePolicy(),
+        "message_decode_policy": TextBase64DecodePolicy(),
+    }
     if connection:
         return QueueServiceClient.from_connection_string(connection, **encoding)
     return QueueServiceClient(account_url=_account_url("queue"), credential=_credential(), **encoding)
@@ -85,11 +89,8 @@ _creation_lock = threading.Lock()
 @cache
 def table(name: str) -> TableClient:
     """The table ``name``, created if it does not exist yet."""
-    with _creation_lock:
-        try:
-            table_service().create_table(name)
-        except ResourceExistsError:
-            pass
+    with _creation_lock, contextlib.suppress(ResourceExistsError):
+        table_service().create_table(name)
     return table_service().get_table_client(name)
 
 
@@ -97,11 +98,8 @@ def table(name: str) -> TableClient:
 def container(name: str) -> ContainerClient:
     """The blob container ``name``, created if it does not exist yet."""
     client = blob_service().get_container_client(name)
-    with _creation_lock:
-        try:
-            client.create_container()
-        except ResourceExistsError:
-            pass
+    with _creation_lock, contextlib.suppress(ResourceExistsError):
+        client.create_container()
     return client
 
 
@@ -109,11 +107,8 @@ def container(name: str) -> ContainerClient:
 def queue(name: str) -> QueueClient:
     """The queue ``name`` (base64 messages, as the Functions host expects), created if missing."""
     client = queue_service().get_queue_client(name)
-    with _creation_lock:
-        try:
-            client.create_queue()
-        except ResourceExistsError:
-            pass
+    with _creation_lock, contextlib.suppress(ResourceExistsError):
+        client.create_queue()
     return client
 
 
