@@ -28,7 +28,7 @@ from dlib_reference import FEATURE_PHOTOS as PHOTOS  # noqa: E402
 
 from core.settings import get_settings  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.recognition.dlib_resnet import get_face_recognizer  # noqa: E402
+from core.vision.recognition.dlib_resnet import DlibResnetRecognizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 
@@ -67,22 +67,22 @@ def main() -> None:
     print(f"peak RSS after dlib detection and shapes: {peak_rss_mb():.0f} MB")
 
     started = time.perf_counter()
-    recognizer = get_face_recognizer()
-    recognizer.compute_features(photos[0][0], photos[0][3][:1])
+    recognizer = DlibResnetRecognizer()
+    recognizer.shape_features(photos[0][0], photos[0][3][:1])
     print(f"recognizer load and first call: {(time.perf_counter() - started) * 1000:.0f} ms")
 
     def ours_single() -> None:
         for image, _, _, arrays in photos:
             for shape in arrays:
-                recognizer.compute_features(image, [shape])
+                recognizer.shape_features(image, [shape])
 
     def ours_batched() -> None:
         for image, _, _, arrays in photos:
-            recognizer.compute_features(image, arrays)
+            recognizer.shape_features(image, arrays)
 
     single = best_of(repeat, ours_single) / faces * 1000
     batched = best_of(repeat, ours_batched) / faces * 1000
-    ours = np.concatenate([recognizer.compute_features(image, arrays) for image, _, _, arrays in photos])
+    ours = np.concatenate([recognizer.shape_features(image, arrays) for image, _, _, arrays in photos])
     print(f"peak RSS after our features: {peak_rss_mb():.0f} MB")
 
     dlib_recognizer = dlib.face_recognition_model_v1(str(dlib_model_path("dlib_face_recognition_resnet_model_v1.dat")))

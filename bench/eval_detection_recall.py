@@ -4,7 +4,7 @@
    testing.xml (PASCAL VOC photos annotated in dlib's box convention, many
    faces 37 pixels wide). A detection matches a free truth box when their IoU
    is at least 0.5 (greedy, best score first); boxes are compared in dlib's
-   convention (the detectors' calibrated ``dlib_box``). dlib's own detectors
+   convention (the detectors' calibrated ``box``). dlib's own detectors
    are read from the recorded fixture (tests/fixtures/dlib_reference.json);
    ours run live, single-threaded as configured.
 2. All shared photos: the faces dlib's CNN found (recorded, upsample 1 where
@@ -30,7 +30,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.vision.catalog import DETECTION_MODELS
+from core.vision.catalog import DETECTION_MODELS  # noqa: E402
 from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector  # noqa: E402
 from core.vision.registry import get_detection_model  # noqa: E402
 
@@ -94,7 +94,7 @@ def live(detector):
     """One of our detectors, run on the photo."""
 
     def detect(image: np.ndarray, name: str) -> list[tuple[Box, float]]:
-        return [(face.dlib_box, face.score) for face in detector.detect(image)]
+        return [(face.box, face.score) for face in detector.detect(image)]
 
     return detect
 
@@ -153,7 +153,7 @@ def smallest_faces(name: str) -> None:
     found = []
     for width in FACE_WIDTHS:
         image, expected = pasted_face(width, (1300, 500))
-        if any(iou(face.dlib_box, expected) >= MATCH_IOU for face in detector.detect(image)):
+        if any(iou(face.box, expected) >= MATCH_IOU for face in detector.detect(image)):
             found.append(width)
     print(f"registry {name:35s} finds pasted faces of widths {found} (tried {list(FACE_WIDTHS)})")
 

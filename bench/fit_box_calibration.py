@@ -54,7 +54,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.vision.detection.calibration import MTCNN_TO_DLIB, Box, BoxCalibration  # noqa: E402
+from core.geometry import Box  # noqa: E402
+from core.vision.detection.calibration import MTCNN_TO_DLIB, BoxCalibration  # noqa: E402
 from core.vision.detection.mtcnn import Mtcnn  # noqa: E402
 from core.vision.detection.refinement import refine_boxes  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
@@ -161,7 +162,7 @@ def dlib_models() -> tuple[dlib.shape_predictor, dlib.face_recognition_model_v1]
 
 
 def dlib_shape(image: np.ndarray, box: Box) -> dlib.full_object_detection:
-    return dlib_models()[0](image, dlib.rectangle(*(int(round(value)) for value in box)))
+    return dlib_models()[0](image, dlib.rectangle(*(round(value) for value in box)))
 
 
 def distance_to_reference(image: np.ndarray, face: dict, shape: dlib.full_object_detection) -> float:
@@ -210,7 +211,7 @@ def shape_box(points: np.ndarray) -> Box:
         origin, size = np.linalg.lstsq(design, points[:, axis], rcond=None)[0]
         corners.append((float(origin), float(origin + size)))
     (left, right), (top, bottom) = corners
-    return left, top, right, bottom
+    return Box(left, top, right, bottom)
 
 
 def landmark_box(image: np.ndarray, box: Box) -> Box:
@@ -281,7 +282,7 @@ def measure_refinement(mtcnn: Mtcnn) -> None:
         start = time.perf_counter()
         rects = refine_boxes(image, calibrated)
         seconds.append(time.perf_counter() - start)
-        for (face, _), rect, fallback in zip(faces, rects, calibrated):
+        for (face, _), rect, fallback in zip(faces, rects, calibrated, strict=True):
             refined.append((image, face, rect, fallback))
     distances = np.asarray(
         [

@@ -28,7 +28,7 @@ from core.search.index import feature_to_bytes
 from core.storage import face_members
 from core.storage.face_collections import CollectionRecord
 from core.storage.face_members import NewFace
-from core.vision.analysis import describe_faces, detect_faces
+from core.vision.analysis import detect_faces, face_features
 
 
 def _owner(kind: CollectionKind, collection_id: str, person_id: str | None) -> tuple[CollectionRecord, str | None]:
@@ -64,13 +64,9 @@ def add_face(
     if target is not None:
         check_target_in_image(target, pixels.shape[1], pixels.shape[0])
     faces = detect_faces(pixels, model)
-    rectangles = [
-        (face.rectangle.left, face.rectangle.top, face.rectangle.width, face.rectangle.height) for face in faces
-    ]
-    chosen, rectangle = single_face(list(zip(faces, rectangles, strict=True)), rectangles, target)
-    feature = describe_faces(pixels, [chosen], collection.recognition_model)[0].feature
-    assert feature is not None  # describe_faces computes features unless told not to
-    new_face = NewFace(user_data, rectangle, feature_to_bytes(feature), collection.recognition_model)
+    chosen = single_face(faces, [face.rectangle for face in faces], target)
+    (feature,) = face_features(pixels, [chosen], collection.recognition_model)
+    new_face = NewFace(user_data, chosen.rectangle, feature_to_bytes(feature), collection.recognition_model)
     return {"persistedFaceId": store_faces(kind, collection_id, owner, [new_face])[0]}
 
 

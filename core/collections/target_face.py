@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from core.errors import bad_argument, invalid_image
+from core.geometry import Rectangle
 
-Rectangle = tuple[int, int, int, int]
 F = TypeVar("F")
 
 NO_FACE = "No face detected in the image or in the specified targetFace area."
@@ -26,27 +26,25 @@ def parse_target_face(text: str | None) -> Rectangle | None:
         raise bad_argument(INVALID_TARGET) from None
     if left < 0 or top < 0 or width <= 0 or height <= 0:
         raise bad_argument(INVALID_TARGET)
-    return left, top, width, height
+    return Rectangle(left, top, width, height)
 
 
 def check_target_in_image(target: Rectangle, width: int, height: int) -> None:
-    left, top, _, _ = target
-    if left >= width or top >= height:
+    """Azure's BadArgument when ``target`` starts outside the ``width`` x ``height`` image."""
+    if target.left >= width or target.top >= height:
         raise bad_argument(
             "Argument targetFace out of range, targetFace is valid but it's intersection with the entire image "
             "is empty."
         )
 
 
-def _centre_inside(face: Rectangle, target: Rectangle) -> bool:
-    centre_x = face[0] + face[2] / 2
-    centre_y = face[1] + face[3] / 2
-    return target[0] <= centre_x < target[0] + target[2] and target[1] <= centre_y < target[1] + target[3]
-
-
 def single_face(faces: Sequence[F], rectangles: Sequence[Rectangle], target: Rectangle | None) -> F:
     """The one face of the image, or the one whose centre lies in ``target``; InvalidImage otherwise."""
-    chosen = [face for face, rectangle in zip(faces, rectangles) if target is None or _centre_inside(rectangle, target)]
+    chosen = [
+        face
+        for face, rectangle in zip(faces, rectangles, strict=True)
+        if target is None or target.contains(*rectangle.centre)
+    ]
     if not chosen:
         raise invalid_image(NO_FACE)
     if len(chosen) > 1:

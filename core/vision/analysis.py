@@ -1,11 +1,13 @@
 """The face pipeline every operation shares: detect, then landmarks, attributes and features.
 
 ``analyze_image`` is the whole path on one screen: the detection model finds
-the faces (largest first, at most 100), dlib's 5-point shapes align them for the
-recognition model, which embeds all faces of the image in one batch, and the
-68-point shapes give Azure's landmarks and the pixel-based attributes.
-``detect_faces`` and ``describe_faces`` are its two halves, for a caller that
-chooses among the faces before describing them (add face keeps one).
+the faces (largest first, at most 100), the recognition model aligns and embeds
+all faces of the image in one batch (how it aligns is its own business, see
+``core.vision.recognition.base``), and dlib's 68-point shapes of the faces'
+boxes give Azure's landmarks and the pixel-based attributes. ``detect_faces``
+and ``describe_faces`` are its two halves, for a caller that chooses among the
+faces before describing them; ``face_features`` is the recognition step alone
+(add face keeps one face and stores only its feature).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from core.geometry import Rectangle
 from core.vision.attributes import compute_attributes
-from core.vision.detection.detectors import DetectedFace, FaceRectangle
+from core.vision.detection.base import DetectedFace
 from core.vision.landmarks import azure_landmarks
 from core.vision.registry import get_detection_model, get_recognition_model
 from core.vision.shape_predictor import predict_shapes
@@ -27,7 +30,7 @@ from core.vision.shape_predictor import predict_shapes
 class AnalyzedFace:
     """One face of an image, with what the caller asked for."""
 
-    rectangle: FaceRectangle
+    rectangle: Rectangle
     feature: np.ndarray | None = None
     landmarks: dict[str, dict[str, float]] | None = None
     attributes: dict[str, Any] | None = None
@@ -59,6 +62,13 @@ def detect_faces(image: np.ndarray, detection_model: str = "detection_01") -> li
     return get_detection_model(detection_model).detect(image)
 
 
+def face_features(
+    image: np.ndarray, faces: Sequence[DetectedFace], recognition_model: str = "recognition_01"
+) -> np.ndarray:
+    """The (len(faces), d) float32 features of faces already located in ``image``."""
+    return get_recognition_model(recognition_model).compute_features(image, faces)
+
+
 def describe_faces(
     image: np.ndarray,
     faces: Sequence[DetectedFace],
@@ -71,23 +81,20 @@ def describe_faces(
     """Features, landmarks and attributes of faces already located in ``image``."""
     if not faces:
         return []
-    boxes = [face.dlib_box for face in faces]
     features: Sequence[np.ndarray | None] = [None] * len(faces)
     if with_features:
-        features = list(
-            get_recognition_model(recognition_model).compute_features(image, predict_shapes(image, boxes, 5))
-        )
+        features = list(face_features(image, faces, recognition_model))
     shapes68: Sequence[np.ndarray | None] = [None] * len(faces)
     if with_landmarks or attributes:
-        shapes68 = predict_shapes(image, boxes, 68)
+        shapes68 = predict_shapes(image, [face.box for face in faces], 68)
     return [
         AnalyzedFace(
             rectangle=face.rectangle,
             feature=feature,
             landmarks=azure_landmarks(points) if with_landmarks and points is not None else None,
-            attributes=compute_attributes(attributes, image, face.dlib_box, points)
+            attributes=compute_attributes(attributes, image, face.box, points)
             if attributes and points is not None
             else None,
         )
-        for face, feature, points in zip(faces, features, shapes68)
+        for face, feature, points in zip(faces, features, shapes68, strict=True)
     ]

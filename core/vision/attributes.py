@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import bad_argument
-from core.vision.shape_predictor import Box
+from core.geometry import Box
 
 SUPPORTED_ATTRIBUTES = ("headPose", "blur", "exposure", "noise", "qualityForRecognition")
 UNSUPPORTED_ATTRIBUTES = (
@@ -199,7 +199,7 @@ def head_pose(points68: np.ndarray, image_shape: tuple[int, ...]) -> dict[str, f
 def face_luma(image_rgb_uint8: np.ndarray, box: Box) -> np.ndarray:
     """Rec. 601 luma (0-255, float64) of the face box clipped to the image."""
     height, width = image_rgb_uint8.shape[:2]
-    left, top, right, bottom = (int(round(value)) for value in box)
+    left, top, right, bottom = (round(value) for value in box)
     region = image_rgb_uint8[max(top, 0) : min(bottom + 1, height), max(left, 0) : min(right + 1, width)]
     return region.astype(np.float64) @ LUMA
 
@@ -265,8 +265,7 @@ def quality_for_recognition(
     box: Box, pose: dict[str, float], blurred: dict[str, Any], exposed: dict[str, Any], noisy: dict[str, Any]
 ) -> str:
     """The rule in the module's docstring."""
-    left, top, right, bottom = box
-    side = min(right - left + 1, bottom - top + 1)
+    side = min(box.width, box.height)
     if (
         side < 50
         or abs(pose["yaw"]) > 45
@@ -293,8 +292,8 @@ def compute_attributes(
 ) -> dict[str, Any]:
     """Azure's ``faceAttributes`` object holding the requested ``names``.
 
-    ``box`` is the face's dlib rectangle (left, top, right, bottom, inclusive)
-    and ``points68`` its (68, 2) landmarks, both in the image's pixels.
+    ``box`` is the face's box (dlib's convention) and ``points68`` its (68, 2)
+    landmarks, both in the image's pixels.
     """
     luma = face_luma(image_rgb_uint8, box)
     measures: dict[str, Callable[[], dict[str, Any]]] = {
@@ -307,7 +306,7 @@ def compute_attributes(
     if unknown:
         raise bad_argument(f"Face attribute '{unknown[0]}' is not supported.")
     needed = set(measures) if "qualityForRecognition" in names else set(names)
-    measured = {name: measure() for name, measure in measures.items() if name in needed}
+    measured: dict[str, Any] = {name: measure() for name, measure in measures.items() if name in needed}
     if "qualityForRecognition" in names:
         measured["qualityForRecognition"] = quality_for_recognition(
             box, measured["headPose"], measured["blur"], measured["exposure"], measured["noise"]

@@ -17,9 +17,9 @@ the face box is the unit square. At each cascade level:
 The final shape is mapped from the unit square into the box. dlib rounds the
 points to whole pixels; ``predict_shapes`` returns them unrounded.
 
-A box is dlib's ``rectangle`` (left, top, right, bottom) with right and bottom
-inclusive; the unit square maps to the corners (left, top) and (right, bottom),
-so the normalised width is ``right - left``.
+A box is a ``core.geometry.Box`` (dlib's rectangle, right and bottom
+inclusive); the unit square maps to the corners (left, top) and (right,
+bottom), so the normalised width is ``right - left``.
 
 The .dat file (dlib's serialisation: version 1, initial shape, forests, anchor
 indices, deltas) is parsed once into a cached ``.npz`` artefact whose arrays are
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.geometry import Box
 from core.vision.conversion.dlib_serialization import DlibFormatError, DlibReader, floats_from_parts
 from core.vision.model_files import cached_artifact, dlib_model_path
 
@@ -44,8 +45,6 @@ MODEL_FILES: dict[int, str] = {
     68: "shape_predictor_68_face_landmarks.dat",
 }
 ARTIFACT_SUFFIX = ".shape-predictor.npz"
-
-Box = Sequence[float]
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def parse_shape_predictor(data: bytes) -> ShapePredictor:
 def write_artifact(source: Path, target: Path) -> None:
     predictor = parse_shape_predictor(source.read_bytes())
     with target.open("wb") as stream:
-        np.savez(stream, **predictor.arrays())
+        np.savez(stream, allow_pickle=False, **predictor.arrays())
 
 
 @cache
@@ -226,8 +225,7 @@ def cascade_step(
 def predict_shapes(image_rgb_uint8: np.ndarray, boxes: Sequence[Box], points: int) -> list[np.ndarray]:
     """Landmarks of each face box as a (``points``, 2) float64 array of (x, y) pixels.
 
-    ``boxes`` are dlib rectangles (left, top, right, bottom), right and bottom
-    inclusive; ``points`` is 5 or 68. dlib's own output is these points
+    ``boxes`` are in dlib's detector convention; ``points`` is 5 or 68. dlib's own output is these points
     rounded half up to whole pixels.
     """
     predictor = load_shape_predictor(points)

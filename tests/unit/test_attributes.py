@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from core.errors import FaceError
+from core.geometry import Box
 from core.images.decode import decode_image
 from core.vision.attributes import (
     MEAN_FACE_MODEL,
@@ -24,10 +25,8 @@ from core.vision.attributes import (
 from core.vision.shape_predictor import predict_shapes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "face_recognition" / "examples"
-FRONTAL = (EXAMPLES / "obama-720p.jpg", (572, 94, 751, 273))
-TURNED = (EXAMPLES / "obama2.jpg", (164, 302, 474, 611))
-
-Box = tuple[int, int, int, int]
+FRONTAL = (EXAMPLES / "obama-720p.jpg", Box(572, 94, 751, 273))
+TURNED = (EXAMPLES / "obama2.jpg", Box(164, 302, 474, 611))
 
 
 @cache
@@ -43,7 +42,7 @@ def measure(image: np.ndarray, box: Box, names: tuple[str, ...] = SUPPORTED_ATTR
 def mirrored(image: np.ndarray, box: Box) -> tuple[np.ndarray, Box]:
     width = image.shape[1]
     left, top, right, bottom = box
-    return np.ascontiguousarray(image[:, ::-1]), (width - 1 - right, top, width - 1 - left, bottom)
+    return np.ascontiguousarray(image[:, ::-1]), Box(width - 1 - right, top, width - 1 - left, bottom)
 
 
 def filtered(image: np.ndarray, radius: float) -> np.ndarray:
@@ -172,7 +171,7 @@ def test_added_noise_raises_noise() -> None:
 def test_small_or_degraded_face_has_low_quality() -> None:
     image, box = photo(FRONTAL[0]), FRONTAL[1]
     small = np.asarray(Image.fromarray(image).resize((image.shape[1] // 5, image.shape[0] // 5)))
-    small_box = tuple(value // 5 for value in box)
+    small_box = Box(*(value // 5 for value in box))
     assert measure(small, small_box, ("qualityForRecognition",))["qualityForRecognition"] == "Low"
     assert measure(filtered(image, 8), box, ("qualityForRecognition",))["qualityForRecognition"] == "Low"
     dim = (image.astype(np.float64) * 0.4).astype(np.uint8)

@@ -23,10 +23,12 @@ import numpy as np
 import pytest
 from dlib_reference import iou, load_rgb, recorded
 
+from core.geometry import Box
+from core.vision.detection.base import FaceDetector
 from core.vision.detection.calibration import IDENTITY, MTCNN_TO_DLIB, BoxCalibration
-from core.vision.detection.detectors import FaceDetector, MtcnnFaceDetector
-from core.vision.recognition.dlib_resnet import compute_features
-from core.vision.registry import get_detection_model
+from core.vision.detection.detectors import MtcnnFaceDetector
+from core.vision.recognition.dlib_resnet import DlibResnetRecognizer
+from core.vision.registry import get_detection_model, get_recognition_model
 from core.vision.shape_predictor import predict_shapes
 
 ALL_PHOTOS = 10**9
@@ -53,7 +55,9 @@ def distances_to_dlib(image: np.ndarray, pairs: list[tuple[tuple[float, ...], di
     """L2 distances between our features from each box and dlib's descriptor of its face."""
     if not pairs:
         return []
-    features = compute_features(image, predict_shapes(image, [box for box, _ in pairs], 5))
+    recognizer = get_recognition_model("recognition_01")
+    assert isinstance(recognizer, DlibResnetRecognizer)
+    features = recognizer.shape_features(image, predict_shapes(image, [box for box, _ in pairs], 5))
     return list(np.linalg.norm(features - np.stack([face["descriptor"] for _, face in pairs]), axis=1))
 
 
@@ -72,9 +76,9 @@ def descriptor_distances(shared_data: Path, detection_model: str, max_pixels: in
         total += len(expected)
         pairs = []
         for face in expected:
-            best = max(faces, key=lambda found: iou(found.dlib_box, face["box"]), default=None)
-            if best is not None and iou(best.dlib_box, face["box"]) >= 0.5:
-                pairs.append((best.dlib_box, face))
+            best = max(faces, key=lambda found: iou(found.box, face["box"]), default=None)
+            if best is not None and iou(best.box, face["box"]) >= 0.5:
+                pairs.append((best.box, face))
         distances.extend(distances_to_dlib(image, pairs))
     return np.asarray(distances), total
 
@@ -117,12 +121,12 @@ def test_dlib_cnn_faces_have_exactly_dlibs_features(shared_data: Path) -> None:
 
 
 def test_calibration_moves_and_scales_in_the_box_frame() -> None:
-    assert IDENTITY.apply((10.0, 20.0, 50.0, 100.0)) == (10.0, 20.0, 50.0, 100.0)
-    moved = BoxCalibration(shift_x=0.25, shift_y=-0.1, scale_x=0.5, scale_y=2.0).apply((10.0, 20.0, 50.0, 100.0))
+    assert IDENTITY.apply(Box(10.0, 20.0, 50.0, 100.0)) == Box(10.0, 20.0, 50.0, 100.0)
+    moved = BoxCalibration(shift_x=0.25, shift_y=-0.1, scale_x=0.5, scale_y=2.0).apply(Box(10.0, 20.0, 50.0, 100.0))
     assert moved == pytest.approx((30.0, -28.0, 50.0, 132.0))
 
 
 def test_mtcnn_boxes_become_dlibs_squarer_boxes() -> None:
     assert MTCNN_TO_DLIB.scale_y < MTCNN_TO_DLIB.scale_x
-    left, top, right, bottom = MTCNN_TO_DLIB.apply((0.0, 0.0, 100.0, 125.0))
-    assert abs((right - left) - (bottom - top)) < 10
+    box = MTCNN_TO_DLIB.apply(Box(0.0, 0.0, 100.0, 125.0))
+    assert abs(box.width - box.height) < 10

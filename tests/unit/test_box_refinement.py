@@ -18,7 +18,9 @@ import pytest
 from dlib_reference import load_rgb, recorded
 
 from bench.fit_box_calibration import convention_faces
-from core.vision.detection.detectors import DetectedFace, FaceRectangle, refined_faces
+from core.geometry import Box, PixelBox, Rectangle
+from core.vision.detection.base import DetectedFace
+from core.vision.detection.detectors import refined_faces
 from core.vision.detection.mmod import pyramid_up, tiled_pyramid_tensor
 from core.vision.detection.mmod_network import get_mmod_network
 from core.vision.detection.refinement import (
@@ -30,9 +32,7 @@ from core.vision.detection.refinement import (
     pyramid_regions,
     refine_boxes,
 )
-from core.vision.recognition.dlib_resnet import compute_features
-from core.vision.registry import get_detection_model
-from core.vision.shape_predictor import predict_shapes
+from core.vision.registry import get_detection_model, get_recognition_model
 
 MIN_EQUAL_SHARE = 1.0
 """Share of matched faces whose refined box is dlib's box to the pixel (achieved: all)."""
@@ -58,13 +58,13 @@ def refined_against_dlib(shared_data: Path, detection_model: str) -> tuple[list[
         total += len(expected)
         pairs = []
         for face in expected:
-            found = [candidate for candidate in faces if centre_inside(candidate.dlib_box, face["box"])]
+            found = [candidate for candidate in faces if centre_inside(candidate.box, face["box"])]
             if found:
-                best = min(found, key=lambda candidate: np.abs(np.subtract(candidate.dlib_box, face["box"])).sum())
-                pairs.append((best.dlib_box, face))
-                equal.append(list(best.dlib_box) == face["box"])
+                best = min(found, key=lambda candidate: np.abs(np.subtract(candidate.box, face["box"])).sum())
+                pairs.append((best, face))
+                equal.append(list(best.box) == face["box"])
         if pairs:
-            features = compute_features(image, predict_shapes(image, [box for box, _ in pairs], 5))
+            features = get_recognition_model("recognition_01").compute_features(image, [best for best, _ in pairs])
             references = np.stack([face["descriptor"] for _, face in pairs])
             distances.extend(np.linalg.norm(features - references, axis=1))
     return equal, np.asarray(distances), total
@@ -80,10 +80,10 @@ def test_mtcnn_faces_get_dlibs_cnn_boxes_and_features(shared_data: Path, detecti
 
 def test_a_box_without_a_face_is_not_refined_and_keeps_its_box(shared_data: Path) -> None:
     image = load_rgb(shared_data, "face_recognition/examples/obama-480p.jpg")
-    background = (20.0, 300.0, 120.0, 400.0)
-    face = (385.0, 45.0, 500.0, 160.0)
-    assert refine_boxes(image, [background, face]) == [None, (386, 46, 500, 160)]
-    kept = DetectedFace(FaceRectangle(20, 300, 101, 101), background, 0.95)
+    background = Box(20.0, 300.0, 120.0, 400.0)
+    face = Box(385.0, 45.0, 500.0, 160.0)
+    assert refine_boxes(image, [background, face]) == [None, PixelBox(386, 46, 500, 160)]
+    kept = DetectedFace(Rectangle(20, 300, 101, 101), background, 0.95)
     assert refined_faces([kept], image) == [kept]
 
 

@@ -23,6 +23,7 @@ from core.collections.kinds import KINDS, LARGE_FACE_LIST, PERSON_GROUP
 from core.collections.lookup import training_in_progress
 from core.collections.target_face import check_target_in_image, parse_target_face, single_face
 from core.errors import FaceError
+from core.geometry import Rectangle
 from core.settings import PROJECT_ROOT
 from core.storage.face_training import FAILED, NOT_STARTED, RUNNING, TrainingRecord
 from core.timestamps import format_timestamp
@@ -40,7 +41,7 @@ def test_training_attempts_match_host_json() -> None:
     assert (
         limits.TRAINING_STALE_SECONDS
         == 600
-        == sum(int(part) * scale for part, scale in zip(host["functionTimeout"].split(":"), (3600, 60, 1)))
+        == sum(int(part) * scale for part, scale in zip(host["functionTimeout"].split(":"), (3600, 60, 1), strict=True))
     )
 
 
@@ -135,22 +136,22 @@ def test_target_face_parsing() -> None:
     for text in ("10,20,30", "a,b,c,d", "10,20,30,0", "-1,0,5,5", "1.5,2,3,4", "1,2,3,4,5"):
         error = error_of(parse_target_face, text)
         assert error.message.startswith("Invalid argument targetFace.")
-    error = error_of(check_target_in_image, (500, 10, 20, 20), 400, 300)
+    error = error_of(check_target_in_image, Rectangle(500, 10, 20, 20), 400, 300)
     assert error.message.startswith("Argument targetFace out of range")
 
 
 def test_single_face_selection() -> None:
     faces = ["left", "right"]
-    rectangles = [(10, 10, 50, 50), (200, 10, 50, 50)]
-    assert single_face(faces, rectangles, (180, 0, 100, 100)) == "right"
+    rectangles = [Rectangle(10, 10, 50, 50), Rectangle(200, 10, 50, 50)]
+    assert single_face(faces, rectangles, Rectangle(180, 0, 100, 100)) == "right"
     several = error_of(single_face, faces, rectangles, None)
     assert (several.code, several.message) == (
         "InvalidImage",
         "There is more than 1 face in the image or in the specified targetFace area.",
     )
-    none = error_of(single_face, faces, rectangles, (400, 400, 10, 10))
+    none = error_of(single_face, faces, rectangles, Rectangle(400, 400, 10, 10))
     assert none.message == "No face detected in the image or in the specified targetFace area."
-    assert single_face(["only"], [(0, 0, 5, 5)], None) == "only"
+    assert single_face(["only"], [Rectangle(0, 0, 5, 5)], None) == "only"
 
 
 def test_training_in_progress_goes_stale() -> None:

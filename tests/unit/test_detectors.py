@@ -10,16 +10,11 @@ from dlib_reference import FIXTURE, iou
 from PIL import Image
 
 from bench.eval_detection_recall import pasted_face
+from core.geometry import Box, Rectangle
 from core.limits import MAX_FACES_PER_IMAGE
 from core.vision.catalog import DEFAULT_DETECTION_MODEL
 from core.vision.detection.calibration import IDENTITY
-from core.vision.detection.detectors import (
-    DlibCnnFaceDetector,
-    FaceRectangle,
-    azure_min_face_size,
-    face_rectangle,
-    ranked_faces,
-)
+from core.vision.detection.detectors import DlibCnnFaceDetector, azure_min_face_size, ranked_faces
 from core.vision.registry import get_detection_model
 
 
@@ -28,24 +23,25 @@ def test_a_40_pixel_face_in_a_1080p_photo_is_found_by_the_default_model() -> Non
     image, expected = pasted_face(40, (1300, 500))
     faces = get_detection_model(DEFAULT_DETECTION_MODEL).detect(image)
     assert len(faces) == 1
-    assert iou(faces[0].dlib_box, expected) > 0.6
+    assert iou(faces[0].box, expected) > 0.6
     rectangle = faces[0].rectangle
     assert 30 <= rectangle.width <= 50 and 30 <= rectangle.height <= 50
 
 
 def test_rectangles_are_clipped_whole_pixels_and_round_trip() -> None:
-    assert face_rectangle((-5.4, 10.6, 40.2, 60.0), 100, 50) == FaceRectangle(0, 11, 41, 39)
-    assert face_rectangle((120.0, 10.0, 140.0, 30.0), 100, 50) is None
-    assert FaceRectangle(10, 20, 30, 40).to_dlib_box() == (10, 20, 39, 59)
-    assert face_rectangle(FaceRectangle(10, 20, 30, 40).to_dlib_box(), 100, 100) == FaceRectangle(10, 20, 30, 40)
+    assert Box(-5.4, 10.6, 40.2, 60.0).to_rectangle(100, 50) == Rectangle(0, 11, 41, 39)
+    assert Box(120.0, 10.0, 140.0, 30.0).to_rectangle(100, 50) is None
+    assert Rectangle(10, 20, 30, 40).to_box() == Box(10, 20, 39, 59)
+    assert Rectangle(10, 20, 30, 40).to_box().to_rectangle(100, 100) == Rectangle(10, 20, 30, 40)
 
 
 def test_faces_come_largest_first_and_at_most_100() -> None:
     image = np.zeros((1000, 1000, 3), dtype=np.uint8)
-    boxes = [
-        ((x % 20 * 45.0, x // 20 * 45.0, x % 20 * 45.0 + 10 + x % 7, x // 20 * 45.0 + 10), 0.9) for x in range(150)
+    found = [
+        (Box(x % 20 * 45.0, x // 20 * 45.0, x % 20 * 45.0 + 10 + x % 7, x // 20 * 45.0 + 10), 0.9, None)
+        for x in range(150)
     ]
-    faces = ranked_faces(boxes, IDENTITY, image)
+    faces = ranked_faces(found, IDENTITY, image)
     areas = [face.rectangle.width * face.rectangle.height for face in faces]
     assert len(faces) == MAX_FACES_PER_IMAGE and areas == sorted(areas, reverse=True)
 
@@ -61,11 +57,24 @@ def test_dlib_cnn_family_reports_dlibs_boxes(shared_data: Path) -> None:
     expected = json.loads(FIXTURE.read_text())["images"][name]["cnn"]["0"]
     image = np.asarray(Image.open(shared_data / name).convert("RGB"))
     faces = DlibCnnFaceDetector().detect(image)
-    assert sorted(face.dlib_box for face in faces) == sorted(tuple(map(float, face["box"])) for face in expected)
+    assert sorted(face.box for face in faces) == sorted(tuple(map(float, face["box"])) for face in expected)
+
+
+def test_mtcnn_faces_carry_their_five_landmarks_and_dlibs_cnn_faces_none(shared_data: Path) -> None:
+    image = np.asarray(Image.open(shared_data / "face_recognition/examples/obama-480p.jpg").convert("RGB"))
+    (face,) = get_detection_model("detection_01").detect(image)
+    assert face.landmarks is not None and face.landmarks.shape == (5, 2)
+    left_eye, right_eye, nose, left_mouth, right_mouth = face.landmarks
+    assert left_eye[0] < nose[0] < right_eye[0] and left_mouth[0] < nose[0] < right_mouth[0]
+    assert max(left_eye[1], right_eye[1]) < nose[1] < min(left_mouth[1], right_mouth[1])
+    box = face.box
+    assert all(box.left <= x <= box.right and box.top <= y <= box.bottom for x, y in face.landmarks)
+    (plain,) = get_detection_model("detection_02").detect(image)
+    assert plain.landmarks is None
 
 
 def test_tiny_images_have_no_faces() -> None:
     for size in ((1, 1), (5, 7), (7, 7), (20, 30)):
-        image = np.full(size + (3,), 128, dtype=np.uint8)
+        image = np.full((*size, 3), 128, dtype=np.uint8)
         for name in ("detection_01", "detection_02", "detection_03"):
             assert get_detection_model(name).detect(image) == []

@@ -9,6 +9,7 @@ import pytest
 from dlib_reference import iou, recorded
 from PIL import Image
 
+from core.geometry import PixelBox
 from core.vision.conversion.dlib_dnn import BoxOverlap
 from core.vision.detection.mmod import (
     MmodDetector,
@@ -39,8 +40,8 @@ def test_detections_are_dlibs(shared_data: Path, name: str, upsample: int) -> No
     found = MmodDetector(upsample).detect(image)
     assert len(found) == len(expected)
     for face in expected:
-        best = max(found, key=lambda detection: iou(detection.rect, tuple(face["box"]), inclusive=True))
-        assert iou(best.rect, tuple(face["box"]), inclusive=True) >= 0.9
+        best = max(found, key=lambda detection: iou(detection.box, tuple(face["box"]), inclusive=True))
+        assert iou(best.box, tuple(face["box"]), inclusive=True) >= 0.9
         assert best.score == pytest.approx(face["score"], abs=2e-3)
 
 
@@ -59,7 +60,7 @@ def test_tiled_levels_fit_without_overlapping() -> None:
     rects, rows, columns = tiled_pyramid_layout(375, 500, 6, 10, 11)
     sizes = pyramid_level_sizes(375, 500, 6)
     assert rects[0] == (11, 11, 510, 385) and columns == 522
-    for (left, top, right, bottom), (height, width) in zip(rects, sizes):
+    for (left, top, right, bottom), (height, width) in zip(rects, sizes, strict=False):
         assert (bottom - top + 1, right - left + 1) == (height, width)
         assert left >= 0 and right < columns and top >= 0 and bottom < rows
     for index, a in enumerate(rects):
@@ -79,13 +80,13 @@ def test_pyramid_up_matches_dlibs_resampling() -> None:
 
 
 def test_rect_down_undoes_upsampling_geometry() -> None:
-    assert rect_down((100, 60, 179, 139), 0) == (100, 60, 179, 139)
-    assert rect_down((100, 60, 179, 139), 1) == (49, 29, 88, 69)
+    assert rect_down(PixelBox(100, 60, 179, 139), 0) == PixelBox(100, 60, 179, 139)
+    assert rect_down(PixelBox(100, 60, 179, 139), 1) == PixelBox(49, 29, 88, 69)
 
 
 def test_overlap_test_uses_the_bounding_box_as_union() -> None:
     nms = BoxOverlap(iou=0.3, covered=1.0)
-    assert boxes_overlap((0, 0, 9, 9), (5, 0, 14, 9), nms)
-    assert not boxes_overlap((0, 0, 9, 9), (8, 8, 17, 17), nms)
-    assert not boxes_overlap((0, 0, 9, 9), (10, 10, 19, 19), nms)
-    assert boxes_overlap((0, 0, 99, 99), (10, 10, 19, 19), BoxOverlap(iou=0.5, covered=0.9))
+    assert boxes_overlap(PixelBox(0, 0, 9, 9), PixelBox(5, 0, 14, 9), nms)
+    assert not boxes_overlap(PixelBox(0, 0, 9, 9), PixelBox(8, 8, 17, 17), nms)
+    assert not boxes_overlap(PixelBox(0, 0, 9, 9), PixelBox(10, 10, 19, 19), nms)
+    assert boxes_overlap(PixelBox(0, 0, 99, 99), PixelBox(10, 10, 19, 19), BoxOverlap(iou=0.5, covered=0.9))

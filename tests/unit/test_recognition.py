@@ -9,13 +9,16 @@ import pytest
 from dlib_reference import FEATURE_PHOTOS
 from PIL import Image
 
+from core.geometry import Box
+from core.vision.detection.base import DetectedFace
 from core.vision.model_files import dlib_model_path
 from core.vision.recognition.dlib_resnet import (
+    DlibResnetRecognizer,
     extract_face_chips,
     face_chip_details,
-    get_face_recognizer,
     pyramid_down_2,
 )
+from core.vision.registry import get_recognition_model
 
 dlib = pytest.importorskip("dlib")
 
@@ -53,15 +56,35 @@ def as_array(shape: object) -> np.ndarray:
     return np.array([(part.x, part.y) for part in shape.parts()], dtype=np.float64)
 
 
+def get_face_recognizer() -> DlibResnetRecognizer:
+    """The registry's recognizer (loaded once per process), which is dlib's ResNet."""
+    recognizer = get_recognition_model("recognition_01")
+    assert isinstance(recognizer, DlibResnetRecognizer)
+    return recognizer
+
+
 def test_features_match_dlib_on_every_face(dlib_faces: list) -> None:
     recognizer = get_face_recognizer()
     distances = []
     for image, detections, descriptors in dlib_faces:
-        features = recognizer.compute_features(image, [as_array(shape) for shape in detections])
+        features = recognizer.shape_features(image, [as_array(shape) for shape in detections])
         assert features.shape == (len(detections), 128) and features.dtype == np.float32
         distances.extend(np.linalg.norm(features - np.array(descriptors), axis=1))
     print(f"max L2 distance to dlib over {len(distances)} faces: {max(distances):.3g}")
     assert max(distances) <= MAX_FEATURE_DISTANCE
+
+
+def test_detected_faces_are_aligned_on_dlibs_5_point_shapes_of_their_boxes(dlib_faces: list) -> None:
+    """Through the recognizer interface the model predicts each face's 5-point shape from its
+    box itself: the features are those of dlib's own shapes of the same boxes."""
+    recognizer = get_face_recognizer()
+    for image, detections, _ in dlib_faces:
+        boxes = [
+            Box(*(float(side()) for side in (s.rect.left, s.rect.top, s.rect.right, s.rect.bottom))) for s in detections
+        ]
+        faces = [DetectedFace(box.to_rectangle(image.shape[1], image.shape[0]), box, 1.0) for box in boxes]
+        expected = recognizer.shape_features(image, [as_array(shape) for shape in detections])
+        np.testing.assert_allclose(recognizer.compute_features(image, faces), expected, atol=1e-6)
 
 
 def test_chips_are_identical_to_dlib(dlib_faces: list) -> None:
@@ -100,13 +123,14 @@ def test_batched_features_equal_single_ones(dlib_faces: list) -> None:
     image, detections, _ = dlib_faces[-2]
     shapes = [as_array(shape) for shape in detections]
     recognizer = get_face_recognizer()
-    batched = recognizer.compute_features(image, shapes)
-    singles = np.concatenate([recognizer.compute_features(image, [shape]) for shape in shapes])
+    batched = recognizer.shape_features(image, shapes)
+    singles = np.concatenate([recognizer.shape_features(image, [shape]) for shape in shapes])
     np.testing.assert_allclose(batched, singles, atol=1e-5)
 
 
 def test_no_faces_give_no_features() -> None:
     image = np.zeros((20, 20, 3), dtype=np.uint8)
+    assert get_face_recognizer().shape_features(image, []).shape == (0, 128)
     assert get_face_recognizer().compute_features(image, []).shape == (0, 128)
 
 
@@ -117,7 +141,7 @@ def test_same_person_is_closer_than_the_threshold(shared_data: Path, dlib_models
     for name in ("obama.jpg", "obama2.jpg", "biden.jpg"):
         image = load_rgb(shared_data / "face_recognition/examples" / name)
         (box,) = detector(image, 0)
-        features[name] = recognizer.compute_features(image, [as_array(predictor(image, box))])[0]
+        features[name] = recognizer.shape_features(image, [as_array(predictor(image, box))])[0]
     assert recognizer.distance_threshold == pytest.approx(0.6)
     assert np.linalg.norm(features["obama.jpg"] - features["obama2.jpg"]) < recognizer.distance_threshold
     assert np.linalg.norm(features["obama.jpg"] - features["biden.jpg"]) > recognizer.distance_threshold

@@ -13,7 +13,7 @@ from core.vision.catalog import (
     check_detection_request,
 )
 from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
-from core.vision.recognition.dlib_resnet import get_face_recognizer
+from core.vision.recognition.dlib_resnet import DlibResnetRecognizer
 from core.vision.registry import get_detection_model, get_recognition_model
 
 
@@ -41,9 +41,12 @@ def test_detectors_are_built_once_and_names_ignore_case() -> None:
     assert get_detection_model("Detection_01") is get_detection_model("detection_01")
 
 
-def test_every_recognition_model_is_dlibs_resnet_today() -> None:
-    assert {id(get_recognition_model(name)) for name in RECOGNITION_MODELS} == {id(get_face_recognizer())}
-    assert get_recognition_model("RECOGNITION_04") is get_face_recognizer()
+def test_every_recognition_model_is_dlibs_resnet_today_loaded_once() -> None:
+    recognizer = get_recognition_model(DEFAULT_RECOGNITION_MODEL)
+    assert isinstance(recognizer, DlibResnetRecognizer)
+    assert (recognizer.name, recognizer.feature_length) == ("dlib_face_recognition_resnet_model_v1", 128)
+    assert {id(get_recognition_model(name)) for name in RECOGNITION_MODELS} == {id(recognizer)}
+    assert get_recognition_model("RECOGNITION_04") is recognizer
 
 
 def test_unknown_names_are_bad_arguments() -> None:

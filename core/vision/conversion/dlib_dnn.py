@@ -17,7 +17,6 @@ Batch-normalisation layers stored in a file read as ``Affine`` (dlib's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
@@ -92,7 +91,7 @@ class Skip:
     tag: int
 
 
-Layer = Union[Con, Affine, Relu, Pool, Fc, AddPrev, Tag, Skip]
+Layer = Con | Affine | Relu | Pool | Fc | AddPrev | Tag | Skip
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ class LossMmod:
     bbr_lambda: float
 
 
-Loss = Union[LossMetric, LossMmod]
+Loss = LossMetric | LossMmod
 
 
 @dataclass(frozen=True)
@@ -332,17 +331,22 @@ def _read_layer_details(reader: DlibReader, kind: str) -> Layer:
         return _read_pool(reader, base == "max_pool")
     if base == "fc":
         return _read_fc(reader, version)
+    if add_prev_tag is None:  # the kind "add_prev" without its tag number
+        raise DlibFormatError(f"unknown layer kind {kind!r}")
     return AddPrev(add_prev_tag)
 
 
 def _read_input(reader: DlibReader, definition: NetworkDefinition) -> RgbInput:
     version = reader.read_version("input_rgb_image_sized", "input_rgb_image_pyramid", "input_rgb_image_pyramid2")
-    mean = tuple(float(np.float32(reader.read_float())) for _ in range(3))
+    red, green, blue = (float(np.float32(reader.read_float())) for _ in range(3))
+    mean = (red, green, blue)
     if version == "input_rgb_image_sized":
         return RgbInput(mean, (reader.read_int(), reader.read_int()), None)
-    _expect(definition.pyramid_downsampling is not None, "a pyramid input needs the pyramid type")
+    downsampling = definition.pyramid_downsampling
+    if downsampling is None:
+        raise DlibFormatError("a pyramid input needs the pyramid type")
     padding, outer = (reader.read_int(), reader.read_int()) if version.endswith("2") else (10, 11)
-    return RgbInput(mean, None, PyramidSettings(definition.pyramid_downsampling, padding, outer))
+    return RgbInput(mean, None, PyramidSettings(downsampling, padding, outer))
 
 
 def _read_box_overlap(reader: DlibReader) -> BoxOverlap:

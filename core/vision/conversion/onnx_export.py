@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import onnx
@@ -53,6 +53,7 @@ ONNX_OPSET = 17
 InputKind = Literal["rgb_chips", "tensor"]
 
 Shape = tuple[int, int | None, int | None]  # (k, nr, nc); spatial sizes unknown for variable inputs
+FixedShape = tuple[int, int, int]
 
 
 @dataclass
@@ -72,7 +73,7 @@ class _Graph:
         self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
-    def node(self, op: str, inputs: list[str], hint: str, **attributes: object) -> str:
+    def node(self, op: str, inputs: list[str], hint: str, **attributes: Any) -> str:
         output = self.name(hint)
         self.nodes.append(helper.make_node(op, inputs, [output], name=output, **attributes))
         return output
@@ -126,7 +127,15 @@ def _fc(graph: _Graph, x: str, layer: Fc) -> str:
     return graph.node("Add", [y, graph.constant("fc_biases", layer.biases)], "fc_bias")
 
 
-def _zero_extend(graph: _Graph, x: str, shape: Shape, target: tuple[int, ...]) -> str:
+def _fixed(shape: Shape) -> FixedShape:
+    """The shape with its spatial sizes known; ValueError for a variable-size input."""
+    channels, rows, columns = shape
+    if rows is None or columns is None:
+        raise ValueError("add_prev of differing shapes needs a fixed input size")
+    return channels, rows, columns
+
+
+def _zero_extend(graph: _Graph, x: str, shape: FixedShape, target: FixedShape) -> str:
     """Pad ``x`` with zeros after its last channel, row and column up to ``target``."""
     if shape == target:
         return x
@@ -138,11 +147,11 @@ def _add_prev(graph: _Graph, x: str, shape: Shape, tagged: tuple[str, Shape]) ->
     other, other_shape = tagged
     if shape == other_shape:
         return graph.node("Add", [x, other], "add_prev"), shape
-    if None in shape or None in other_shape:
-        raise ValueError("add_prev of differing shapes needs a fixed input size")
-    target = tuple(max(a, b) for a, b in zip(shape, other_shape, strict=True))
-    extended = _zero_extend(graph, x, shape, target), _zero_extend(graph, other, other_shape, target)
-    return graph.node("Add", list(extended), "add_prev"), target  # type: ignore[return-value]
+    fixed, other_fixed = _fixed(shape), _fixed(other_shape)
+    channels, rows, columns = (max(a, b) for a, b in zip(fixed, other_fixed, strict=True))
+    target = (channels, rows, columns)
+    extended = _zero_extend(graph, x, fixed, target), _zero_extend(graph, other, other_fixed, target)
+    return graph.node("Add", list(extended), "add_prev"), target
 
 
 def _normalised_chips(graph: _Graph, network: Network) -> str:

@@ -1,13 +1,13 @@
 """Face detector families behind Azure's ``detectionModel`` names.
 
-Each family is a small class whose ``detect(image_rgb_uint8)`` returns
-``DetectedFace`` values: Azure's ``faceRectangle`` (left, top, width, height)
-and the box in dlib's detector convention that the shape predictors expect,
-plus the detector's score. MTCNN's boxes are calibrated to that convention
-(``core.vision.detection.calibration``, rounded to whole pixels as dlib's
-rectangles are) and then, with ``refine``, replaced by dlib's CNN box of the
-face where dlib's detector finds it (``core.vision.detection.refinement``).
-The Azure rectangle is the dlib box clipped to the image, so a ``targetFace`` rectangle a client sends back maps to the same
+Each family implements ``core.vision.detection.base.FaceDetector``: its
+``detect(image_rgb_uint8)`` returns ``DetectedFace`` values. MTCNN's boxes are
+calibrated to dlib's convention (``core.vision.detection.calibration``, rounded
+to whole pixels as dlib's rectangles are) and then, with ``refine``, replaced by
+dlib's CNN box of the face where dlib's detector finds it
+(``core.vision.detection.refinement``); MTCNN's five landmarks come along
+unchanged, being image points. The Azure rectangle is the dlib box clipped to
+the image, so a ``targetFace`` rectangle a client sends back maps to the same
 dlib box. Faces are ranked by rectangle size, largest first, and at most
 ``MAX_FACES_PER_IMAGE`` are returned, as Azure does.
 
@@ -18,13 +18,15 @@ Networks load lazily, once per process, inside the wrapped modules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from core.geometry import Box
 from core.limits import MAX_FACES_PER_IMAGE
-from core.vision.detection.calibration import IDENTITY, MTCNN_TO_DLIB, Box, BoxCalibration
+from core.vision.detection.base import DetectedFace, FaceDetector
+from core.vision.detection.calibration import IDENTITY, MTCNN_TO_DLIB, BoxCalibration
 from core.vision.detection.mmod import MmodDetector
 from core.vision.detection.mtcnn import Mtcnn
 from core.vision.detection.refinement import refine_boxes
@@ -35,40 +37,6 @@ MTCNN_THRESHOLDS = (0.6, 0.7, 0.9)
 """P-Net, R-Net, O-Net score thresholds. O-Net's is raised from the usual 0.7:
 on the shared photos every true face scored at least 0.92 and every false
 one at most 0.87 (bench/eval_detection_recall.py keeps the recall)."""
-
-
-@dataclass(frozen=True)
-class FaceRectangle:
-    """Azure's ``faceRectangle``: whole pixels, inside the image."""
-
-    left: int
-    top: int
-    width: int
-    height: int
-
-    def to_dlib_box(self) -> Box:
-        """The dlib rectangle (left, top, right, bottom), right and bottom inclusive."""
-        return self.left, self.top, self.left + self.width - 1, self.top + self.height - 1
-
-
-@dataclass(frozen=True)
-class DetectedFace:
-    rectangle: FaceRectangle
-    dlib_box: Box
-    score: float
-
-
-class FaceDetector(Protocol):
-    def detect(self, image_rgb_uint8: np.ndarray) -> list[DetectedFace]: ...
-
-
-def face_rectangle(dlib_box: Box, width: int, height: int) -> FaceRectangle | None:
-    """The Azure rectangle of a dlib box in a ``width`` x ``height`` image (None if outside)."""
-    left, top = max(0, round(dlib_box[0])), max(0, round(dlib_box[1]))
-    right, bottom = min(width - 1, round(dlib_box[2])), min(height - 1, round(dlib_box[3]))
-    if right < left or bottom < top:
-        return None
-    return FaceRectangle(left, top, right - left + 1, bottom - top + 1)
 
 
 def azure_min_face_size(width: int, height: int) -> float:
@@ -82,15 +50,19 @@ def _largest_first(faces: list[DetectedFace]) -> list[DetectedFace]:
     return sorted(faces, key=lambda face: (-face.rectangle.width * face.rectangle.height, -face.score))
 
 
-def ranked_faces(boxes: list[tuple[Box, float]], calibration: BoxCalibration, image: np.ndarray) -> list[DetectedFace]:
+Found = tuple[Box, float, np.ndarray | None]
+"""A detector's raw face: its box in the detector's own convention, score and landmarks."""
+
+
+def ranked_faces(found: Sequence[Found], calibration: BoxCalibration, image: np.ndarray) -> list[DetectedFace]:
     """Calibrated faces, largest rectangle first, at most ``MAX_FACES_PER_IMAGE``."""
     height, width = image.shape[:2]
     faces = []
-    for box, score in boxes:
-        dlib_box = tuple(float(round(value)) for value in calibration.apply(box))
-        rectangle = face_rectangle(dlib_box, width, height)
+    for box, score, landmarks in found:
+        dlib_box = calibration.apply(box).rounded().to_box()
+        rectangle = dlib_box.to_rectangle(width, height)
         if rectangle is not None:
-            faces.append(DetectedFace(rectangle, dlib_box, score))
+            faces.append(DetectedFace(rectangle, dlib_box, score, landmarks))
     return _largest_first(faces)[:MAX_FACES_PER_IMAGE]
 
 
@@ -99,14 +71,14 @@ def refined_faces(faces: list[DetectedFace], image: np.ndarray) -> list[Detected
     ``core.vision.detection.refinement``), largest first again; the others keep their box."""
     height, width = image.shape[:2]
     refined = []
-    for face, rect in zip(faces, refine_boxes(image, [face.dlib_box for face in faces])):
-        dlib_box = face.dlib_box if rect is None else tuple(float(value) for value in rect)
-        rectangle = face_rectangle(dlib_box, width, height)  # type: ignore[arg-type]
-        refined.append(face if rectangle is None else DetectedFace(rectangle, dlib_box, face.score))  # type: ignore[arg-type]
+    for face, found in zip(faces, refine_boxes(image, [face.box for face in faces]), strict=True):
+        box = face.box if found is None else found.to_box()
+        rectangle = box.to_rectangle(width, height)
+        refined.append(face if rectangle is None else replace(face, rectangle=rectangle, box=box))
     return _largest_first(refined)
 
 
-class MtcnnFaceDetector:
+class MtcnnFaceDetector(FaceDetector):
     """MTCNN (P-Net, R-Net, O-Net) with its boxes calibrated to dlib's convention and,
     with ``refine``, replaced by dlib's CNN box where dlib's detector finds the face.
 
@@ -128,13 +100,15 @@ class MtcnnFaceDetector:
         height, width = image_rgb_uint8.shape[:2]
         scale = azure_min_face_size(width, height) / AZURE_MIN_FACE_SIZE
         found = Mtcnn(self.min_face_size * scale, MTCNN_THRESHOLDS).detect(image_rgb_uint8)
-        faces = ranked_faces([(face.box, face.score) for face in found], self.calibration, image_rgb_uint8)
+        faces = ranked_faces(
+            [(face.box, face.score, face.landmarks) for face in found], self.calibration, image_rgb_uint8
+        )
         return refined_faces(faces, image_rgb_uint8) if self.refine else faces
 
 
-class DlibCnnFaceDetector:
+class DlibCnnFaceDetector(FaceDetector):
     """dlib's CNN (MMOD) face detector; ``upsample`` doubles the image first to find
-    faces smaller than its 80-pixel window."""
+    faces smaller than its 80-pixel window. It has no landmarks."""
 
     def __init__(self, upsample: int = 0, calibration: BoxCalibration = IDENTITY) -> None:
         self.upsample = upsample
@@ -142,5 +116,5 @@ class DlibCnnFaceDetector:
 
     def detect(self, image_rgb_uint8: np.ndarray) -> list[DetectedFace]:
         detections = MmodDetector(self.upsample).detect(image_rgb_uint8)
-        boxes = [(tuple(float(v) for v in d.rect), d.score) for d in detections]
-        return ranked_faces(boxes, self.calibration, image_rgb_uint8)  # type: ignore[arg-type]
+        found = [(detection.box.to_box(), detection.score, None) for detection in detections]
+        return ranked_faces(found, self.calibration, image_rgb_uint8)

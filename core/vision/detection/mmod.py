@@ -15,7 +15,7 @@ The network (mmod_human_face_detector.dat) comes from
   to the image, then greedy non-maximum suppression with the model's
   ``test_box_overlap``.
 
-Rectangles follow dlib: inclusive integer ``(left, top, right, bottom)``.
+Rectangles follow dlib: ``core.geometry.PixelBox``, inclusive whole pixels.
 """
 
 from __future__ import annotations
@@ -25,20 +25,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.geometry import Box, PixelBox
 from core.vision.conversion.dlib_dnn import BoxOverlap
 from core.vision.detection.mmod_network import DETECTION_THRESHOLD, MmodNetwork, get_mmod_network
 
 PYRAMID_MIN_HEIGHT = 5
 UPSAMPLE_SHIFT = np.array([1.25, 0.75])
 
-Rect = tuple[int, int, int, int]
-
 
 @dataclass(frozen=True)
 class MmodDetection:
-    """One detection: dlib rectangle (left, top, right, bottom), inclusive, and its score."""
+    """One detection: dlib's rectangle of the face and its score."""
 
-    rect: Rect
+    box: PixelBox
     score: float
 
 
@@ -55,7 +54,7 @@ def pyramid_level_sizes(height: int, width: int, downsampling: int) -> list[tupl
 
 def tiled_pyramid_layout(
     height: int, width: int, downsampling: int, padding: int, outer_padding: int
-) -> tuple[list[Rect], int, int]:
+) -> tuple[list[PixelBox], int, int]:
     """Where each pyramid level sits in the tiled image, and the tiled image's rows
     and columns: the first column holds the largest levels top to bottom, the
     rest climb back up the right side from the bottom."""
@@ -68,18 +67,18 @@ def tiled_pyramid_layout(
         column_height += rows + padding
         previous_width = columns
     column_height -= padding
-    rects: list[Rect] = []
+    rects: list[PixelBox] = []
     y = outer_padding
     while y < column_height + outer_padding and len(rects) < len(sizes):
         rows, columns = sizes[len(rects)]
-        rects.append((outer_padding, y, outer_padding + columns - 1, y + rows - 1))
+        rects.append(PixelBox(outer_padding, y, outer_padding + columns - 1, y + rows - 1))
         y += rows + padding
     y -= padding
     right, first = outer_padding + width - 1, rects[0]
     while len(rects) < len(sizes):
         rows, columns = sizes[len(rects)]
-        rect = (right - columns + 1, y - rows, right, y - 1)
-        if rect[0] <= first[2] and rect[2] >= first[0] and rect[1] <= first[3] and rect[3] >= first[1]:
+        rect = PixelBox(right - columns + 1, y - rows, right, y - 1)
+        if rect.intersection(first).area > 0:
             break
         rects.append(rect)
         y -= rows + padding
@@ -116,10 +115,9 @@ def pyramid_up(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(upsampled, 0, 2).astype(np.uint8))
 
 
-def tiled_pyramid_tensor(image: np.ndarray, network: MmodNetwork) -> tuple[np.ndarray, list[Rect]]:
+def tiled_pyramid_tensor(image: np.ndarray, network: MmodNetwork) -> tuple[np.ndarray, list[PixelBox]]:
     """The (1, 3, rows, columns) float32 input of ``input_rgb_image_pyramid`` and its level rects."""
-    settings = network.input.pyramid
-    assert settings is not None
+    settings = network.pyramid
     height, width = image.shape[:2]
     rects, rows, columns = tiled_pyramid_layout(
         height, width, settings.downsampling, settings.padding, settings.outer_padding
@@ -136,10 +134,10 @@ def tiled_pyramid_tensor(image: np.ndarray, network: MmodNetwork) -> tuple[np.nd
 
 def _round(value: float) -> int:
     """C's lround: halves away from zero."""
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
 
 
-def _nearest_level(rects: list[Rect], x: int, y: int) -> int:
+def _nearest_level(rects: list[PixelBox], x: int, y: int) -> int:
     best, best_distance = 0, math.inf
     for index, (left, top, right, bottom) in enumerate(rects):
         if left <= x <= right and top <= y <= bottom:
@@ -150,40 +148,39 @@ def _nearest_level(rects: list[Rect], x: int, y: int) -> int:
     return best
 
 
-def tiled_to_image(rects: list[Rect], box: tuple[float, float, float, float], downsampling: int) -> Rect:
-    """dlib's ``tiled_pyramid_to_image`` followed by rounding to a rectangle."""
-    left, top, right, bottom = box
-    level = _nearest_level(rects, math.floor((left + right) / 2 + 0.5), math.floor((top + bottom) / 2 + 0.5))
-    origin_x, origin_y = rects[level][0], rects[level][1]
-    points = np.array([[left - origin_x, top - origin_y], [right - origin_x, bottom - origin_y]])
+def tiled_to_image(rects: list[PixelBox], box: Box, downsampling: int) -> PixelBox:
+    """dlib's ``tiled_pyramid_to_image`` of a box of the tiled image, rounded to a rectangle."""
+    centre_x, centre_y = box.centre
+    level = _nearest_level(rects, math.floor(centre_x + 0.5), math.floor(centre_y + 0.5))
+    origin_x, origin_y = rects[level].left, rects[level].top
+    points = np.array([[box.left - origin_x, box.top - origin_y], [box.right - origin_x, box.bottom - origin_y]])
     ratio = downsampling / (downsampling - 1.0)
     for _ in range(level):
         points = points * ratio + 0.3
-    (x1, y1), (x2, y2) = points
-    return _round(x1), _round(y1), _round(x2), _round(y2)
+    return _rounded(points)
 
 
-def _area(rect: Rect) -> int:
-    left, top, right, bottom = rect
-    return max(0, right - left + 1) * max(0, bottom - top + 1)
+def _rounded(corners: np.ndarray) -> PixelBox:
+    """The rectangle of (2, 2) corners ((left, top), (right, bottom)), rounded as C's lround."""
+    (left, top), (right, bottom) = corners
+    return PixelBox(_round(left), _round(top), _round(right), _round(bottom))
 
 
-def boxes_overlap(a: Rect, b: Rect, test: BoxOverlap) -> bool:
+def boxes_overlap(a: PixelBox, b: PixelBox, test: BoxOverlap) -> bool:
     """dlib's ``test_box_overlap`` on integer rectangles (the union is the bounding box)."""
-    inner = _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+    inner = a.intersection(b).area
     if inner == 0:
         return False
-    outer = _area((min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])))
-    return inner / outer > test.iou or inner / _area(a) > test.covered or inner / _area(b) > test.covered
+    outer = a.enclosing(b).area
+    return inner / outer > test.iou or inner / a.area > test.covered or inner / b.area > test.covered
 
 
-def rect_down(rect: Rect, levels: int) -> Rect:
+def rect_down(rect: PixelBox, levels: int) -> PixelBox:
     """``pyramid_down<2>::rect_down``: back from ``levels`` upsamplings, rounded."""
-    points = np.array([[rect[0], rect[1]], [rect[2], rect[3]]], dtype=np.float64)
+    points = np.array([[rect.left, rect.top], [rect.right, rect.bottom]], dtype=np.float64)
     for _ in range(levels):
         points = points / 2.0 - UPSAMPLE_SHIFT
-    (x1, y1), (x2, y2) = points
-    return _round(x1), _round(y1), _round(x2), _round(y2)
+    return _rounded(points)
 
 
 class MmodDetector:
@@ -200,24 +197,26 @@ class MmodDetector:
         for _ in range(self.upsample):
             image = pyramid_up(image)
         tensor, rects = tiled_pyramid_tensor(image, network)
-        if any(side < 2 * offset + 1 for side, offset in zip(tensor.shape[2:], network.output_offset)):
+        if any(side < 2 * offset + 1 for side, offset in zip(tensor.shape[2:], network.output_offset, strict=True)):
             return []  # smaller than one output location's receptive field: dlib's score map is empty
         kept: list[MmodDetection] = []
         for rect, score in self._candidates(network.scores(tensor)[0], rects, network):
-            if not any(boxes_overlap(other.rect, rect, network.options.overlaps_nms) for other in kept):
+            if not any(boxes_overlap(other.box, rect, network.options.overlaps_nms) for other in kept):
                 kept.append(MmodDetection(rect, score))
-        return [MmodDetection(rect_down(d.rect, self.upsample), d.score) for d in kept]
+        return [MmodDetection(rect_down(detection.box, self.upsample), detection.score) for detection in kept]
 
-    def _candidates(self, scores: np.ndarray, rects: list[Rect], network: MmodNetwork) -> list[tuple[Rect, float]]:
+    def _candidates(
+        self, scores: np.ndarray, rects: list[PixelBox], network: MmodNetwork
+    ) -> list[tuple[PixelBox, float]]:
         """Windows scoring above the threshold, in image coordinates, best first."""
-        downsampling = network.input.pyramid.downsampling  # type: ignore[union-attr]
+        downsampling = network.pyramid.downsampling
         found = []
-        for window, channel in zip(network.options.detector_windows, scores):
+        for window, channel in zip(network.options.detector_windows, scores, strict=True):
             rows, columns = np.nonzero(channel > self.threshold)
             ys, xs = network.output_to_input(rows, columns)
             half_width, half_height = (window.width - 1) / 2, (window.height - 1) / 2
-            for x, y, row, column in zip(xs.tolist(), ys.tolist(), rows.tolist(), columns.tolist()):
-                box = (x - half_width, y - half_height, x + half_width, y + half_height)
-                found.append((tiled_to_image(rects, box, downsampling), float(channel[row, column])))
+            for x, y, row, column in zip(xs.tolist(), ys.tolist(), rows.tolist(), columns.tolist(), strict=True):
+                window_box = Box(x - half_width, y - half_height, x + half_width, y + half_height)
+                found.append((tiled_to_image(rects, window_box, downsampling), float(channel[row, column])))
         found.sort(key=lambda item: -item[1])
         return found

@@ -13,7 +13,7 @@ pyramid, sliding windows, non-max suppression) is built on top of it.
 ``output_to_input(rows, cols)``
     Tensor coordinates of score-map locations (dlib's
     ``output_tensor_to_input_tensor``): ``stride * p + offset`` per axis.
-``input`` (``RgbInput``: ``mean_rgb``, ``scale``, ``pyramid``: downsampling N of
+``input`` (``RgbInput``: ``mean_rgb``, ``scale``), ``pyramid`` (downsampling N of
     ``pyramid_down<N>``, ``padding``, ``outer_padding``), ``options``
     (``LossMmod``: ``detector_windows``, ``overlaps_nms``, ...) and
     ``DETECTION_THRESHOLD`` (dlib reports locations scoring above it).
@@ -26,7 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
-from core.vision.conversion.dlib_dnn import MMOD_FACE_DETECTOR, Con, Layer, LossMmod, Pool, parse_network
+from core.vision.conversion.dlib_dnn import (
+    MMOD_FACE_DETECTOR,
+    Con,
+    Layer,
+    LossMmod,
+    Pool,
+    PyramidSettings,
+    parse_network,
+)
 from core.vision.conversion.onnx_export import export_dlib_network
 from core.vision.model_files import cached_artifact, dlib_model_path
 from core.vision.sessions import create_session
@@ -67,6 +75,7 @@ class MmodNetwork:
         if not isinstance(network.loss, LossMmod) or network.input.pyramid is None:
             raise ValueError(f"{source.name} is not an MMOD network on an image pyramid")
         self.input = network.input
+        self.pyramid: PyramidSettings = network.input.pyramid
         self.options: LossMmod = network.loss
         self.output_stride, self.output_offset = output_to_input_map(network.layers)
         self.session = create_session(cached_artifact(source, ".onnx", _export_mmod))

@@ -13,7 +13,8 @@ the image). The sessions run the graphs as rewritten by
 ``core.vision.conversion.prelu_split`` (built once into the model cache).
 
 Boxes here are continuous ``(x1, y1, x2, y2)`` in pixel units of the input
-image.
+image; a detection's box is a ``core.geometry.Box`` in this MTCNN convention,
+which ``core.vision.detection.calibration`` maps to dlib's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import onnxruntime
 from PIL import Image
 
+from core.geometry import Box
 from core.vision.conversion.prelu_split import write_split_prelu
 from core.vision.model_files import cached_artifact, package_file
 from core.vision.sessions import create_session
@@ -43,9 +45,9 @@ ONET_NMS = 0.7
 
 @dataclass(frozen=True)
 class MtcnnFace:
-    """One O-Net detection: box (x1, y1, x2, y2), face probability, (5, 2) landmarks."""
+    """One O-Net detection: box (MTCNN's corners), face probability, (5, 2) float64 landmarks."""
 
-    box: tuple[float, float, float, float]
+    box: Box
     score: float
     landmarks: np.ndarray
 
@@ -138,7 +140,7 @@ class Pyramid:
         for scale in scales:
             source = built_levels[min(1, len(built_levels) - 1)]
             size = (int(np.ceil(image.width * scale)), int(np.ceil(image.height * scale)))
-            built_levels.append(source.resize(size, Image.BILINEAR, reducing_gap=1.0))
+            built_levels.append(source.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0))
             built_scales.append(scale)
         return cls(tuple(built_scales), tuple(built_levels))
 
@@ -148,15 +150,15 @@ class Pyramid:
         patches = np.empty((len(boxes), size, size, 3), dtype=np.uint8)
         spans = np.max(boxes[:, 2:4] - boxes[:, 0:2], axis=1)
         scales = np.asarray(self.scales)
-        for index, (box, span) in enumerate(zip(boxes, spans)):
+        for index, (box, span) in enumerate(zip(boxes, spans, strict=True)):
             level_index = int(np.flatnonzero((span * scales >= size) | (scales == 1.0)).max())
             level, scale = self.levels[level_index], scales[level_index]
             left, top, right, bottom = (int(value) for value in np.rint(box * scale))
             right, bottom = max(right, left + 1), max(bottom, top + 1)
             if left >= 0 and top >= 0 and right <= level.width and bottom <= level.height:
-                patch = level.resize((size, size), Image.BILINEAR, box=(left, top, right, bottom))
+                patch = level.resize((size, size), Image.Resampling.BILINEAR, box=(left, top, right, bottom))
             else:
-                patch = level.crop((left, top, right, bottom)).resize((size, size), Image.BILINEAR)
+                patch = level.crop((left, top, right, bottom)).resize((size, size), Image.Resampling.BILINEAR)
             patches[index] = np.asarray(patch)
         return patches
 
@@ -185,7 +187,7 @@ class Mtcnn:
         """P-Net over every pyramid level but the full-size one."""
         pnet = get_mtcnn_networks()[0]
         found = []
-        for scale, level in zip(pyramid.scales[1:], pyramid.levels[1:]):
+        for scale, level in zip(pyramid.scales[1:], pyramid.levels[1:], strict=True):
             offsets, probabilities = pnet.run(None, {pnet.get_inputs()[0].name: normalise(np.asarray(level))[None]})
             scores = probabilities[0, :, :, 1].T
             ys, xs = np.nonzero(scores >= self.thresholds[0])
@@ -230,4 +232,4 @@ class Mtcnn:
         boxes = regress(boxes, offsets[keep].astype(np.float64))
         scores = probabilities[keep, 1].astype(np.float64)
         order = non_maximum_suppression(boxes, scores, ONET_NMS, by_min=True)
-        return [MtcnnFace(tuple(float(v) for v in boxes[i]), float(scores[i]), landmarks[i]) for i in order]
+        return [MtcnnFace(Box(*(float(value) for value in boxes[i])), float(scores[i]), landmarks[i]) for i in order]

@@ -36,11 +36,11 @@ detection_02 runs it, for faces it finds there; at upsample 1 for the others
 A face found at neither (one dlib's CNN misses, such as a profile) has no
 refined box (None) and keeps its calibrated one.
 
-On the shared photos every one of the 112 faces dlib finds gets dlib's box to
-the pixel (``python bench/fit_box_calibration.py --refined``). The cost is the
-network on about 224x224 pixels per face and level plus the resampling chain
-over about 3 face widths around the face, which for a face filling a large
-photo is much of dlib's whole pyramid (tens to a few hundred milliseconds).
+``python bench/fit_box_calibration.py --refined`` measures how many faces get
+dlib's box to the pixel (the README's Models section has the figures). The cost
+is the network on about 224x224 pixels per face and level plus the resampling
+chain over about 3 face widths around the face, which for a face filling a
+large photo is much of dlib's whole pyramid.
 """
 
 from __future__ import annotations
@@ -52,10 +52,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.vision.detection.calibration import Box
+from core.geometry import Box, PixelBox
 from core.vision.detection.mmod import (
     UPSAMPLE_SHIFT,
-    Rect,
     bilinear_axis,
     boxes_overlap,
     pyramid_level_sizes,
@@ -90,7 +89,7 @@ class Pyramid:
     width: int
     upsample: int
     sizes: tuple[tuple[int, int], ...]
-    rects: tuple[Rect, ...]
+    rects: tuple[PixelBox, ...]
     tiled_size: tuple[int, int]
 
     @property
@@ -162,7 +161,7 @@ class LevelRegion:
 
 
 def _contains(outer: tuple[Span, Span] | None, inner: tuple[Span, Span]) -> bool:
-    return outer is not None and all(o[0] <= i[0] and i[1] <= o[1] for o, i in zip(outer, inner))
+    return outer is not None and all(o[0] <= i[0] and i[1] <= o[1] for o, i in zip(outer, inner, strict=True))
 
 
 def _merged(a: tuple[Span, Span] | None, b: tuple[Span, Span]) -> tuple[Span, Span]:
@@ -261,26 +260,30 @@ def crop_span(wanted: float, stride: int, extent: int) -> Span:
 def face_crop(face: int, centre: tuple[float, float], geometry: Pyramid, level: int, network: MmodNetwork) -> Crop:
     """The crop around the base-image ``centre`` (y, x) of a face seen at ``level``."""
     scale = _level_scale(geometry, level)
-    level_left, level_top = geometry.rects[level][:2]
+    level_left, level_top = geometry.rects[level].left, geometry.rects[level].top
     rows, columns = (
         crop_span(level_origin + centre[axis] * scale[axis] - CROP_SIZE / 2, stride, extent)
         for axis, (stride, level_origin, extent) in enumerate(
-            zip(network.output_stride, (level_top, level_left), geometry.tiled_size)
+            zip(network.output_stride, (level_top, level_left), geometry.tiled_size, strict=True)
         )
     )
     return Crop(frozenset({face}), rows, columns)
+
+
+def _joinable(crop: Crop, others: list[Crop]) -> Crop | None:
+    """The first of ``others`` whose joint bounding box with ``crop`` costs no more than both apart."""
+    return next((other for other in others if crop.union(other).area <= crop.area + other.area), None)
 
 
 def merge_crops(crops: list[Crop]) -> list[Crop]:
     """The crops with any two joined whose joint bounding box costs no more than both apart."""
     merged: list[Crop] = []
     for crop in crops:
-        joined = next((other for other in merged if crop.union(other).area <= crop.area + other.area), None)
-        while joined is not None:
+        grown = crop
+        while (joined := _joinable(grown, merged)) is not None:
             merged.remove(joined)
-            crop = crop.union(joined)
-            joined = next((other for other in merged if crop.union(other).area <= crop.area + other.area), None)
-        merged.append(crop)
+            grown = grown.union(joined)
+        merged.append(grown)
     return merged
 
 
@@ -309,9 +312,11 @@ def crop_tensors(image: np.ndarray, geometry: Pyramid, crops: list[Crop], networ
         tensor = np.zeros((3, crop.rows[1] - crop.rows[0] + 1, crop.columns[1] - crop.columns[0] + 1), dtype=np.float32)
         for level, spans in _tiles(geometry, crop):
             region = next(
-                regions[level] for regions, chain in zip(computed, grouped) if _contains(chain.get(level), spans)
+                regions[level]
+                for regions, chain in zip(computed, grouped, strict=True)
+                if _contains(chain.get(level), spans)
             )
-            (rows, columns), (left, top) = spans, geometry.rects[level][:2]
+            (rows, columns), (left, top) = spans, (geometry.rects[level].left, geometry.rects[level].top)
             first_row, first_column = rows[0] - region.first[0], columns[0] - region.first[1]
             tensor[
                 :,
@@ -332,58 +337,57 @@ def _base_box(box: Box, upsample: int) -> Box:
     if not upsample:
         return box
     shift_x, shift_y = (float(value) for value in UPSAMPLE_SHIFT)
-    left, top, right, bottom = box
-    return 2 * (left + shift_x), 2 * (top + shift_y), 2 * (right + shift_x), 2 * (bottom + shift_y)
+    return Box(2 * (box.left + shift_x), 2 * (box.top + shift_y), 2 * (box.right + shift_x), 2 * (box.bottom + shift_y))
 
 
 def face_levels(geometry: Pyramid, base_box: Box) -> list[int]:
     """The pyramid levels whose window size is near the face's size (level 0 for smaller faces)."""
-    size = math.sqrt(max(base_box[2] - base_box[0], 1.0) * max(base_box[3] - base_box[1], 1.0))
+    size = math.sqrt(max(base_box.right - base_box.left, 1.0) * max(base_box.bottom - base_box.top, 1.0))
     nearest = min(round(math.log(size / WINDOW_SPAN, LEVEL_GROWTH)), len(geometry.sizes) - 1)
     levels = [level for level in (nearest + offset for offset in LEVEL_SPAN) if 0 <= level < len(geometry.sizes)]
     return levels or [0]
 
 
-def _windows(scores: np.ndarray, crop: Crop, geometry: Pyramid, network: MmodNetwork) -> list[tuple[Rect, float]]:
+def _windows(scores: np.ndarray, crop: Crop, geometry: Pyramid, network: MmodNetwork) -> list[tuple[PixelBox, float]]:
     """The crop's windows above the threshold as image rectangles, with their scores."""
-    downsampling = network.input.pyramid.downsampling  # type: ignore[union-attr]
+    downsampling = network.pyramid.downsampling
     found = []
-    for window, channel in zip(network.options.detector_windows, scores):
+    for window, channel in zip(network.options.detector_windows, scores, strict=True):
         rows, columns = np.nonzero(channel > DETECTION_THRESHOLD)
         ys, xs = network.output_to_input(rows, columns)
         half_width, half_height = (window.width - 1) / 2, (window.height - 1) / 2
-        for x, y, row, column in zip(xs.tolist(), ys.tolist(), rows.tolist(), columns.tolist()):
-            x, y = x + crop.columns[0], y + crop.rows[0]
-            box = (x - half_width, y - half_height, x + half_width, y + half_height)
-            rect = tiled_to_image(list(geometry.rects), box, downsampling)
+        for crop_x, crop_y, row, column in zip(xs.tolist(), ys.tolist(), rows.tolist(), columns.tolist(), strict=True):
+            x, y = crop_x + crop.columns[0], crop_y + crop.rows[0]
+            window_box = Box(x - half_width, y - half_height, x + half_width, y + half_height)
+            rect = tiled_to_image(list(geometry.rects), window_box, downsampling)
             found.append((rect_down(rect, geometry.upsample), float(channel[row, column])))
     return found
 
 
 def _best_windows(
     image: np.ndarray, boxes: dict[int, Box], upsample: int, network: MmodNetwork
-) -> dict[int, tuple[Rect, float]]:
+) -> dict[int, tuple[PixelBox, float]]:
     """Each face's best-scoring window overlapping its box in dlib's pyramid at ``upsample``
     (faces without one are left out); crops of one shape go through the network at once."""
-    settings = network.input.pyramid
-    assert settings is not None
+    settings = network.pyramid
     height, width = image.shape[:2]
     geometry = pyramid(height, width, upsample, settings.downsampling, settings.padding, settings.outer_padding)
-    crops = []
+    crops: list[Crop] = []
     for face, box in boxes.items():
         base = _base_box(box, upsample)
-        centre = ((base[1] + base[3]) / 2, (base[0] + base[2]) / 2)
-        crops.extend(face_crop(face, centre, geometry, level, network) for level in face_levels(geometry, base))
+        centre_x, centre_y = base.centre
+        levels = face_levels(geometry, base)
+        crops.extend(face_crop(face, (centre_y, centre_x), geometry, level, network) for level in levels)
     crops = merge_crops(crops)
     tensors = crop_tensors(image, geometry, crops, network)
-    best: dict[int, tuple[Rect, float]] = {}
+    best: dict[int, tuple[PixelBox, float]] = {}
     for shape in sorted({tensor.shape for tensor in tensors}):
         batch = [index for index, tensor in enumerate(tensors) if tensor.shape == shape]
         scores = network.scores(np.stack([tensors[index] for index in batch]))
-        for index, crop_scores in zip(batch, scores):
+        for index, crop_scores in zip(batch, scores, strict=True):
             windows = _windows(crop_scores, crops[index], geometry, network)
             for face in crops[index].faces:
-                target = tuple(round(value) for value in boxes[face])
+                target = boxes[face].rounded()
                 for rect, score in windows:
                     current = best.get(face)
                     if (current is None or score > current[1]) and boxes_overlap(
@@ -393,13 +397,15 @@ def _best_windows(
     return best
 
 
-def refine_boxes(image_rgb_uint8: np.ndarray, boxes: Sequence[Box]) -> list[Rect | None]:
+def refine_boxes(image_rgb_uint8: np.ndarray, boxes: Sequence[Box]) -> list[PixelBox | None]:
     """dlib's CNN box (inclusive rectangle) of each face given by an approximate dlib-convention
     box: at upsample 0 where dlib's detector finds the face there, else at upsample 1; None
     where it finds it at neither."""
     network = get_mmod_network()
     large = {
-        face: box for face, box in enumerate(boxes) if min(box[2] - box[0], box[3] - box[1]) >= MIN_UPSAMPLE_0_FACE
+        face: box
+        for face, box in enumerate(boxes)
+        if min(box.right - box.left, box.bottom - box.top) >= MIN_UPSAMPLE_0_FACE
     }
     found = _best_windows(image_rgb_uint8, large, 0, network) if large else {}
     rest = {face: box for face, box in enumerate(boxes) if face not in found}

@@ -10,25 +10,32 @@ the source with ``pyramid_down<2>`` as many times as needed when the face is
 much larger than the chip. Landmarks are rounded to whole pixels first, as
 dlib stores them. Each chip is extracted as dlib would for that face alone.
 
-``compute_features(image, shapes5)`` returns the (N, 128) float32 features of
-all faces of an image with one batched onnxruntime call. Two faces belong to
-the same person when the Euclidean distance of their features is below
-``FaceRecognizer.distance_threshold`` (0.6, from the model's ``loss_metric``).
+``DlibResnetRecognizer`` implements the recognizer interface
+(``core.vision.recognition.base.FaceRecognizer``): it predicts each face's
+5-point shape from its box with dlib's 5-point shape predictor
+(``core.vision.shape_predictor``), as dlib's pipeline does, and returns the
+(N, 128) float32 features of all faces of an image from one batched
+onnxruntime call. Two faces belong to the same person when the Euclidean
+distance of their features is below ``distance_threshold`` (0.6, from the
+model's ``loss_metric``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from core.geometry import Box, PixelBox
 from core.vision.conversion.dlib_dnn import FACE_RECOGNITION_RESNET, LossMetric, read_loss
 from core.vision.conversion.onnx_export import export_dlib_network
+from core.vision.detection.base import DetectedFace
 from core.vision.model_files import cached_artifact, dlib_model_path
+from core.vision.recognition.base import FaceRecognizer
 from core.vision.sessions import create_session
+from core.vision.shape_predictor import predict_shapes
 
 MODEL_FILE = "dlib_face_recognition_resnet_model_v1.dat"
 CHIP_SIZE = 150
@@ -48,29 +55,14 @@ CHIP_TEMPLATE_5 = np.array(
 )
 
 
-Rect = tuple[float, float, float, float]  # dlib drectangle (left, top, right, bottom), inclusive
-
-
 @dataclass(frozen=True)
 class ChipDetails:
     """dlib's ``chip_details``: a rotated rectangle of the image sampled into rows x cols."""
 
-    rect: Rect
+    rect: Box
     angle: float
     rows: int
     cols: int
-
-
-def _width(rect: Rect) -> float:
-    return rect[2] - rect[0] + 1 if rect[2] >= rect[0] else 0.0
-
-
-def _height(rect: Rect) -> float:
-    return rect[3] - rect[1] + 1 if rect[3] >= rect[1] else 0.0
-
-
-def _area(rect: Rect) -> float:
-    return _width(rect) * _height(rect)
 
 
 def _lround(value: float) -> int:
@@ -104,21 +96,21 @@ def face_chip_details(shape5: np.ndarray, size: int = CHIP_SIZE, padding: float 
     scale = float(np.hypot(m[0, 0], m[1, 0]))
     centre = m @ np.array([size / 2.0, size / 2.0]) + b
     half = (size * scale - 1) / 2
-    rect = (float(centre[0] - half), float(centre[1] - half), float(centre[0] + half), float(centre[1] + half))
+    rect = Box(float(centre[0] - half), float(centre[1] - half), float(centre[0] + half), float(centre[1] + half))
     return ChipDetails(rect, angle, size, size)
 
 
-def _rect_down(rect: Rect) -> Rect:
+def _rect_down(rect: Box) -> Box:
     """pyramid_down<2>::rect_down: each corner p becomes p / 2 - (1.25, 0.75)."""
-    left, right = sorted((rect[0] / 2 - 1.25, rect[2] / 2 - 1.25))
-    top, bottom = sorted((rect[1] / 2 - 0.75, rect[3] / 2 - 0.75))
-    return left, top, right, bottom
+    left, right = sorted((rect.left / 2 - 1.25, rect.right / 2 - 1.25))
+    top, bottom = sorted((rect.top / 2 - 0.75, rect.bottom / 2 - 0.75))
+    return Box(left, top, right, bottom)
 
 
-def _rotated_corners(rect: Rect, angle: float) -> np.ndarray:
+def _rotated_corners(rect: Box, angle: float) -> np.ndarray:
     """The rect's tl, tr, bl, br corners rotated by ``angle`` about its centre."""
     left, top, right, bottom = rect
-    centre = np.array([(left + right) / 2, (top + bottom) / 2])
+    centre = np.array(rect.centre)
     corners = np.array([(left, top), (right, top), (left, bottom), (right, bottom)], dtype=np.float64)
     cos, sin = np.cos(angle), np.sin(angle)
     rotation = np.array([[cos, -sin], [sin, cos]])
@@ -133,8 +125,12 @@ def pyramid_down_2(image: np.ndarray) -> np.ndarray:
     out_height, out_width = (height - 3) // 2, (width - 3) // 2
     pixels = image.astype(np.uint16)
     taps = ((0, 1), (1, 4), (2, 6), (3, 4), (4, 1))
-    rows_filtered = sum(weight * pixels[:, shift : shift + 2 * out_width : 2] for shift, weight in taps)
-    filtered = sum(weight * rows_filtered[shift : shift + 2 * out_height : 2] for shift, weight in taps)
+    rows_filtered = np.zeros((height, out_width, 3), dtype=np.uint16)
+    for shift, weight in taps:
+        rows_filtered += weight * pixels[:, shift : shift + 2 * out_width : 2]
+    filtered = np.zeros((out_height, out_width, 3), dtype=np.uint16)
+    for shift, weight in taps:
+        filtered += weight * rows_filtered[shift : shift + 2 * out_height : 2]
     return (filtered // 256).astype(np.uint8)
 
 
@@ -166,9 +162,10 @@ def _affine_from_corners(cols: int, rows: int, targets: np.ndarray) -> np.ndarra
     return np.linalg.solve(source, targets).T
 
 
-def _copy_chip(image: np.ndarray, left: int, top: int, right: int, bottom: int) -> np.ndarray:
+def _copy_chip(image: np.ndarray, rect: PixelBox) -> np.ndarray:
     """dlib's basic_extract_image_chip: the pixels of a rectangle, black outside the image."""
     height, width = image.shape[:2]
+    left, top, right, bottom = rect
     chip = np.zeros((bottom - top + 1, right - left + 1, 3), dtype=np.uint8)
     y0, x0, y1, x1 = max(top, 0), max(left, 0), min(bottom + 1, height), min(right + 1, width)
     if y1 > y0 and x1 > x0:
@@ -180,25 +177,30 @@ def extract_face_chip(image: np.ndarray, details: ChipDetails) -> np.ndarray:
     """dlib's ``extract_image_chips`` (bilinear) for one chip of an RGB uint8 image."""
     height, width = image.shape[:2]
     rect, size = details.rect, details.rows * details.cols
-    if details.angle == 0 and details.rows == _height(rect) and details.cols == _width(rect):
-        return _copy_chip(image, _lround(rect[0]), _lround(rect[1]), _lround(rect[2]), _lround(rect[3]))
+    if details.angle == 0 and details.rows == rect.height and details.cols == rect.width:
+        return _copy_chip(
+            image, PixelBox(_lround(rect.left), _lround(rect.top), _lround(rect.right), _lround(rect.bottom))
+        )
     depth, grow, level_rect = 0, 2.0, _rect_down(rect)
-    while _area(level_rect) > size:
+    while level_rect.area > size:
         level_rect, depth, grow = _rect_down(level_rect), depth + 1, grow * 2 + 2
     corners = _rotated_corners(rect, details.angle)
-    grown = (
+    grown = Box(
         corners[:, 0].min() - grow,
         corners[:, 1].min() - grow,
         corners[:, 0].max() + grow,
         corners[:, 1].max() + grow,
     )
-    box = [
-        _lround(v) for v in (max(grown[0], 0), max(grown[1], 0), min(grown[2], width - 1), min(grown[3], height - 1))
-    ]
-    if box[2] < box[0] or box[3] < box[1]:
+    region = PixelBox(
+        _lround(max(grown.left, 0)),
+        _lround(max(grown.top, 0)),
+        _lround(min(grown.right, width - 1)),
+        _lround(min(grown.bottom, height - 1)),
+    )
+    if region.right < region.left or region.bottom < region.top:
         return np.zeros((details.rows, details.cols, 3), dtype=np.uint8)
-    source = image[box[1] : box[3] + 1, box[0] : box[2] + 1]
-    chip_rect: Rect = (rect[0] - box[0], rect[1] - box[1], rect[2] - box[0], rect[3] - box[1])
+    source = image[region.top : region.bottom + 1, region.left : region.right + 1]
+    chip_rect = Box(rect.left - region.left, rect.top - region.top, rect.right - region.left, rect.bottom - region.top)
     for _ in range(depth):
         source, chip_rect = pyramid_down_2(source), _rect_down(chip_rect)
     transform = _affine_from_corners(details.cols, details.rows, _rotated_corners(chip_rect, details.angle)[:3])
@@ -224,33 +226,33 @@ def _export_face_recognition(source: Path, target: Path) -> None:
     export_dlib_network(source, target, FACE_RECOGNITION_RESNET, "rgb_chips")
 
 
-class FaceRecognizer:
-    """dlib's face recognition ResNet as one onnxruntime session."""
+class DlibResnetRecognizer(FaceRecognizer):
+    """dlib's face recognition ResNet as one onnxruntime session, loaded (and
+    converted if needed) when constructed."""
 
-    def __init__(self, source: Path) -> None:
+    name = MODEL_FILE.removesuffix(".dat")
+    feature_length = FEATURE_LENGTH
+
+    def __init__(self) -> None:
+        source = dlib_model_path(MODEL_FILE)
         loss = read_loss(source.read_bytes())
         if not isinstance(loss, LossMetric):
             raise ValueError(f"{source.name} is not a metric-learning network")
         self.distance_threshold = loss.distance_threshold
         self.session = create_session(cached_artifact(source, ".onnx", _export_face_recognition))
 
+    def compute_features(self, image_rgb_uint8: np.ndarray, faces: Sequence[DetectedFace]) -> np.ndarray:
+        """(N, 128) float32 features, each face aligned on dlib's 5-point shape of its box."""
+        return self.shape_features(image_rgb_uint8, predict_shapes(image_rgb_uint8, [face.box for face in faces], 5))
+
+    def shape_features(self, image_rgb_uint8: np.ndarray, shapes5: Sequence[np.ndarray]) -> np.ndarray:
+        """(N, 128) float32 features of the faces with 5-point ``shapes5`` in the image
+        (dlib's ``compute_face_descriptor(image, shape)`` for each)."""
+        return self.embed_chips(extract_face_chips(image_rgb_uint8, shapes5))
+
     def embed_chips(self, chips: np.ndarray) -> np.ndarray:
         """(N, 128) float32 features of (N, 150, 150, 3) uint8 aligned chips, in one call."""
         if len(chips) == 0:
             return np.zeros((0, FEATURE_LENGTH), dtype=np.float32)
-        return self.session.run(["output"], {"chips": np.ascontiguousarray(chips, dtype=np.uint8)})[0]
-
-    def compute_features(self, image_rgb_uint8: np.ndarray, shapes5: Sequence[np.ndarray]) -> np.ndarray:
-        """(N, 128) float32 features of the faces with 5-point ``shapes5`` in the image."""
-        return self.embed_chips(extract_face_chips(image_rgb_uint8, shapes5))
-
-
-@lru_cache(maxsize=1)
-def get_face_recognizer() -> FaceRecognizer:
-    """The process-wide recognizer, loaded (and converted if needed) on first use."""
-    return FaceRecognizer(dlib_model_path(MODEL_FILE))
-
-
-def compute_features(image_rgb_uint8: np.ndarray, shapes5: Sequence[np.ndarray]) -> np.ndarray:
-    """(N, 128) float32 features of all faces of an image, in one batched inference."""
-    return get_face_recognizer().compute_features(image_rgb_uint8, shapes5)
+        features: np.ndarray = self.session.run(["output"], {"chips": np.ascontiguousarray(chips, dtype=np.uint8)})[0]
+        return features
