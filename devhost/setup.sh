@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the service needs into the project: a venv with the Python packages
-# (the app's, the dev host's and, with --test, the test-only ones) and Azurite
-# through npm. Safe to run again: it skips what is already installed for the same
-# requirement files.
+# (the app's, the dev host's and, with --test, the test-only ones) and the Node
+# packages of package.json (Azurite, the JavaScript Face clients) through npm. Safe
+# to run again: it skips what is already installed for the same requirement files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,11 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ ! -x node_modules/.bin/azurite ]; then
+# Node packages (Azurite; the JavaScript Face clients the SDK tests drive), installed again
+# whenever package.json or package-lock.json changes.
+node_stamp="node_modules/.installed-$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
+if [ ! -f "$node_stamp" ]; then
   npm install --no-audit --no-fund --loglevel=error
+  rm -f node_modules/.installed-*
+  touch "$node_stamp"
 fi
