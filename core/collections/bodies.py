@@ -36,11 +36,12 @@ def face_body(face: FaceRecord) -> dict[str, Any]:
 
 
 def training_body(record: TrainingRecord, camel_case: bool) -> dict[str, Any]:
-    """``TrainingStatus``; from v1.1-preview.1 on the not-started state is spelled ``notStarted``."""
+    """``TrainingStatus``; from v1.1-preview.1 on the not-started state is spelled ``notStarted``.
+
+    ``message`` is there only when training failed, as the contract says."""
     return {
         "status": "notStarted" if camel_case and record.status == NOT_STARTED else record.status,
         "createdDateTime": record.created,
         "lastActionDateTime": record.last_action,
         "lastSuccessfulTrainingDateTime": record.last_successful_training,
-        "message": record.message,
-    }
+    } | ({} if record.message is None else {"message": record.message})
