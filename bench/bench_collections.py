@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,13 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from tests.support.paths import FACE_EXAMPLES as PHOTOS
+from tests.support.servers import Azurite, DevHost, FaceClient
 
-from servers import Azurite, DevHost, FaceClient  # noqa: E402
-
-PHOTOS = ROOT.parent / "shared" / "data" / "face_recognition" / "examples"
 FACES_PER_PERSON = 100
 FACES_PER_WRITE = 50
 

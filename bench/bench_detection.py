@@ -19,23 +19,19 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import dlib  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from core.vision.catalog import DETECTION_MODELS
+from core.vision.catalog import DETECTION_MODELS  # noqa: E402
 from core.vision.model_files import dlib_model_path  # noqa: E402
 from core.vision.registry import get_detection_model  # noqa: E402
+from tests.support.paths import SHARED_DATA  # noqa: E402
 
-PHOTO = ROOT.parent / "shared" / "data" / "facenet_pytorch" / "data" / "multiface.jpg"
+PHOTO = SHARED_DATA / "facenet_pytorch" / "data" / "multiface.jpg"
 SIZES = ((640, 480), (1280, 720), (1920, 1080))
 REPEATS = 5
 DLIB_CNN_SIZES = ((640, 480),)

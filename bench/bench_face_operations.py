@@ -33,7 +33,6 @@ import argparse
 import io
 import os
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -45,16 +44,10 @@ import numpy as np
 import requests
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from servers import Azurite, DevHost  # noqa: E402
-
-from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind  # noqa: E402
-from core.search.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance  # noqa: E402
-from core.search.exact import exhaustive_nearest  # noqa: E402
-from core.search.index import (  # noqa: E402
+from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind
+from core.search.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance
+from core.search.exact import exhaustive_nearest
+from core.search.index import (
     FEATURE_DIMENSION,
     TrainedIndex,
     feature_from_bytes,
@@ -62,15 +55,17 @@ from core.search.index import (  # noqa: E402
     index_to_bytes,
     row_to_id,
 )
-from core.settings import get_settings  # noqa: E402
-from core.storage.clients import reset_clients  # noqa: E402
-from core.storage.detected_faces import load_detected_faces, store_detected_faces  # noqa: E402
-from core.storage.face_collections import CollectionRecord, insert_collection  # noqa: E402
-from core.storage.face_training import SUCCEEDED, TrainingRecord, write_training  # noqa: E402
-from core.storage.index_blobs import index_blob_name, save_index  # noqa: E402
-from core.timestamps import utc_now  # noqa: E402
+from core.settings import get_settings
+from core.storage.clients import reset_clients
+from core.storage.detected_faces import load_detected_faces, store_detected_faces
+from core.storage.face_collections import CollectionRecord, insert_collection
+from core.storage.face_training import SUCCEEDED, TrainingRecord, write_training
+from core.storage.index_blobs import index_blob_name, save_index
+from core.timestamps import utc_now
+from tests.support.paths import FACE_EXAMPLES
+from tests.support.servers import Azurite, DevHost
 
-PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "obama-1080p.jpg"
+PHOTO = FACE_EXAMPLES / "obama-1080p.jpg"
 FACES_PER_PERSON = 10
 MODEL = "recognition_01"
 REFERENCE_REPEAT = 3

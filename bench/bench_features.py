@@ -13,24 +13,16 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from dlib_reference import FEATURE_PHOTOS as PHOTOS  # noqa: E402
-
-from core.settings import get_settings  # noqa: E402
-from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.recognition.dlib_resnet import DlibResnetRecognizer  # noqa: E402
-
-DATA = ROOT.parent / "shared" / "data"
+from core.settings import get_settings
+from core.vision.model_files import dlib_model_path
+from core.vision.recognition.dlib_resnet import DlibResnetRecognizer
+from tests.support.paths import SHARED_DATA as DATA
+from tests.support.reference import FEATURE_PHOTOS as PHOTOS
 
 
 def peak_rss_mb() -> float:

@@ -15,9 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.paths import FACE_EXAMPLES, SHARED_DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-PHOTO = ROOT.parent / "shared" / "data" / "facenet_pytorch" / "data" / "multiface.jpg"
-SMALL_PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "obama-240p.jpg"
+PHOTO = SHARED_DATA / "facenet_pytorch" / "data" / "multiface.jpg"
+SMALL_PHOTO = FACE_EXAMPLES / "obama-240p.jpg"
 
 OURS = f"""
 import resource

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import requests
 
+from tests.support.paths import FACE_EXAMPLES
+from tests.support.servers import Azurite, DevHost
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from servers import Azurite, DevHost  # noqa: E402
-
-PHOTO = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "obama2.jpg"
+PHOTO = FACE_EXAMPLES / "obama2.jpg"
 
 
 def first_detect_seconds(azurite: Azurite, cache: Path, log: Path) -> float:

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from xml.etree import ElementTree
@@ -27,16 +26,13 @@ from xml.etree import ElementTree
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from core.vision.catalog import DETECTION_MODELS
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.registry import get_detection_model
+from tests.support.paths import SHARED_DATA as DATA_DIR
+from tests.support.reference import FIXTURE
 
-from core.vision.catalog import DETECTION_MODELS  # noqa: E402
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector  # noqa: E402
-from core.vision.registry import get_detection_model  # noqa: E402
-
-DATA_DIR = ROOT.parent / "shared" / "data"
 ANNOTATIONS = ("dlib_faces/training.xml", "dlib_faces/testing.xml")
-FIXTURE = ROOT / "tests" / "fixtures" / "dlib_reference.json"
 MATCH_IOU = 0.5
 FACE_PHOTO = "face_recognition/examples/obama.jpg"
 BACKGROUND_PHOTO = "dlib_faces/dogs.jpg"

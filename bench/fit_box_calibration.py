@@ -40,29 +40,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import dlib
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from core.vision.detection.calibration import MTCNN_TO_DLIB, Box, BoxCalibration
+from core.vision.detection.mtcnn import Mtcnn
+from core.vision.detection.refinement import refine_boxes
+from core.vision.model_files import dlib_model_path
+from core.vision.shape_predictor import load_shape_predictor
+from tests.support.paths import SHARED_DATA as DATA_DIR
+from tests.support.reference import FIXTURE
 
-from core.geometry import Box  # noqa: E402
-from core.vision.detection.calibration import MTCNN_TO_DLIB, BoxCalibration  # noqa: E402
-from core.vision.detection.mtcnn import Mtcnn  # noqa: E402
-from core.vision.detection.refinement import refine_boxes  # noqa: E402
-from core.vision.model_files import dlib_model_path  # noqa: E402
-from core.vision.shape_predictor import load_shape_predictor  # noqa: E402
-
-FIXTURE = ROOT / "tests" / "fixtures" / "dlib_reference.json"
-DATA_DIR = ROOT.parent / "shared" / "data"
 FIT_MIN_FACE_SIZE = 20.0
 REFINE_ROUNDS = 3
 ONE_PIXEL_RIGHT = np.array([1.0, 0.0, 1.0, 0.0])

@@ -1,4 +1,8 @@
-"""Shared fixtures: a real Azurite and a real dev host for the whole session."""
+"""Session fixtures for every folder: the shared photos, a real Azurite and a real dev host.
+
+Fixtures start their servers only when a test asks for them, so folders whose
+tests ask for none (``pure/``, ``vision/``, ``infra/``) never start Azurite.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import ROOT, Azurite, DevHost, FaceClient, storage_at
 
-SHARED_DATA = ROOT.parent / "shared" / "data"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+from core.settings import get_settings
+from tests.support.paths import SHARED_DATA
+from tests.support.servers import Azurite, DevHost, FaceClient, storage_at
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +54,22 @@ def api(devhost: DevHost) -> Iterator[FaceClient]:
 def anonymous(devhost: DevHost) -> Iterator[FaceClient]:
     with FaceClient(devhost.base_url, None) as client:
         yield client
+
+
+@pytest.fixture()
+def private_allowed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """URL inputs may name private addresses (the local test servers), and time out after 2 s."""
+    monkeypatch.setenv("FACE_ALLOW_PRIVATE_URLS", "true")
+    monkeypatch.setenv("FACE_URL_FETCH_TIMEOUT_SECONDS", "2")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def private_refused(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """URL inputs naming private addresses are refused, as in Azure."""
+    monkeypatch.setenv("FACE_ALLOW_PRIVATE_URLS", "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -3,24 +3,20 @@ the one-face rules, the 248-face limit and 30 parallel adds to one person."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from image_server import serve_directory
 
 from core import limits
 from core.collections.kinds import LARGE_PERSON_GROUP, PERSON_GROUP
-from core.collections.persisted_faces import store_faces
-from core.search.index import feature_to_bytes
-from core.storage.face_members import NewFace
+from tests.support.faces import seed_faces
+from tests.support.helpers import OCTET, error_of, new_id
+from tests.support.images import serve_directory
 
 EXAMPLES = "face_recognition/examples"
-OCTET = {"Content-Type": "application/octet-stream"}
 ROUTES = {"persongroups": True, "largepersongroups": True, "facelists": False, "largefacelists": False}
 
 
@@ -38,34 +34,13 @@ def photos(shared_data: Path) -> dict[str, bytes]:
     }
 
 
-def error_of(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["error"]["code"], body["error"]["message"]
-
-
 def faces_url(api: Any, route: str, holds_persons: bool) -> tuple[str, str]:
-    collection_id = "f-" + uuid.uuid4().hex[:16]
+    collection_id = new_id("f")
     assert api.put(f"/{route}/{collection_id}", json={"name": "faces"}).status_code == 200
     base = f"/{route}/{collection_id}"
     if holds_persons:
         base += "/persons/" + api.post(f"{base}/persons", json={"name": "p"}).json()["personId"]
     return collection_id, base + "/persistedfaces"
-
-
-def seed_synthetic(kind: Any, collection_id: str, person_id: str, count: int) -> None:
-    rng = np.random.default_rng(count)
-    while count:
-        batch = min(count, 90)
-        store_faces(
-            kind,
-            collection_id,
-            person_id,
-            [
-                NewFace(None, (0, 0, 40, 40), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-                for _ in range(batch)
-            ],
-        )
-        count -= batch
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
@@ -109,7 +84,7 @@ def test_one_face_rules(api: Any, photos: dict[str, bytes], url_of: Callable[[st
 def test_person_face_limit(api: Any, storage: str, photos: dict[str, bytes]) -> None:
     group, url = faces_url(api, "persongroups", True)
     person = url.split("/")[-2]
-    seed_synthetic(PERSON_GROUP, group, person, limits.MAX_FACES_PER_PERSON)
+    seed_faces(PERSON_GROUP, group, person, limits.MAX_FACES_PER_PERSON)
     assert error_of(api.post(url, data=photos["obama2.jpg"], headers=OCTET)) == (
         403,
         "QuotaExceeded",
@@ -123,7 +98,7 @@ def test_parallel_adds_to_one_person(api: Any, storage: str, photos: dict[str, b
     group, url = faces_url(api, "largepersongroups", True)
     person = url.split("/")[-2]
     seeded = limits.MAX_FACES_PER_PERSON - 18
-    seed_synthetic(LARGE_PERSON_GROUP, group, person, seeded)
+    seed_faces(LARGE_PERSON_GROUP, group, person, seeded)
 
     with ThreadPoolExecutor(max_workers=30) as pool:
         responses = list(pool.map(lambda _: api.post(url, data=photos["biden.jpg"], headers=OCTET), range(30)))

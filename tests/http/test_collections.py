@@ -4,20 +4,18 @@ documented error."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pytest
 
 from core.collections.kinds import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
-from core.collections.persisted_faces import store_faces
-from core.search.index import feature_to_bytes
 from core.storage.clients import table
 from core.storage.face_collections import COUNT_KEY
-from core.storage.face_members import HEAD_KEY, NewFace, partition
+from core.storage.face_members import HEAD_KEY, partition
 from core.storage.resources import COLLECTIONS_TABLE, MEMBERS_TABLE
+from tests.support.faces import seed_faces
+from tests.support.helpers import OCTET, error_of, new_id
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
@@ -34,29 +32,11 @@ ALL = GROUPS + LISTS
 names = [family.route for family in ALL]
 
 
-def new_id() -> str:
-    return "c-" + uuid.uuid4().hex[:16]
-
-
-def error_of(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["error"]["code"], body["error"]["message"]
-
-
 def create(api: Any, family: Family, **body: Any) -> str:
     collection_id = new_id()
     response = api.put(f"/{family.route}/{collection_id}", json={"name": "a name", **body})
     assert response.status_code == 200 and response.content == b""
     return collection_id
-
-
-def seeded_faces(family: Family, collection_id: str, person_id: str | None, count: int) -> list[str]:
-    rng = np.random.default_rng(count)
-    faces = [
-        NewFace(None, (1, 2, 50, 60), feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-        for _ in range(count)
-    ]
-    return store_faces(family.kind, collection_id, person_id, faces)
 
 
 def set_count(table_name: str, partition_key: str, row_key: str, count: int) -> None:
@@ -194,12 +174,6 @@ def test_collection_quota(api: Any, storage: str, family: Family) -> None:
         set_count(COLLECTIONS_TABLE, family.kind.name, COUNT_KEY, before)
 
 
-def test_documented_quota_messages() -> None:
-    assert FACE_LIST.collection_limit == 64
-    assert PERSON_GROUP.collection_quota_message == "Person group number reached subscription level limit."
-    assert LARGE_PERSON_GROUP.member_quota_message == "Person number reached large person group level limit."
-
-
 def test_key_required(anonymous: Any) -> None:
     for path in ("/persongroups", "/largefacelists/x", "/facelists", "/largepersongroups/x/persons"):
         status, code, message = error_of(anonymous.get(path))
@@ -219,7 +193,7 @@ def test_person_lifecycle(api: Any, storage: str, family: Family) -> None:
         "userData": "data",
         "persistedFaceIds": [],
     }
-    faces = seeded_faces(family, group, person_id, 3)
+    faces = seed_faces(family.kind, group, person_id, 3)
     assert api.get(f"{base}/{person_id}").json()["persistedFaceIds"] == faces
 
     others = [api.post(base, json={"name": f"p{n}"}).json()["personId"] for n in range(3)]
@@ -303,7 +277,7 @@ def test_person_errors(api: Any, storage: str, family: Family) -> None:
 @pytest.mark.parametrize("family", LISTS, ids=[family.route for family in LISTS])
 def test_list_faces(api: Any, storage: str, family: Family) -> None:
     face_list = create(api, family)
-    faces = sorted(seeded_faces(family, face_list, None, 4))
+    faces = sorted(seed_faces(family.kind, face_list, None, 4))
     base = f"/{family.route}/{face_list}/persistedfaces"
     if family.kind.inlines_faces:
         inline = api.get(f"/{family.route}/{face_list}").json()["persistedFaces"]
@@ -358,10 +332,9 @@ def test_add_face_argument_errors(api: Any, family: Family) -> None:
     assert error_of(api.post(url, json={})) == (400, "BadArgument", "Request body is invalid.")
     assert error_of(api.post(url, json={"url": "ftp://example.com/a.jpg"})) == (400, "InvalidURL", "Invalid image URL.")
     assert error_of(api.post(url, json=image))[1] == "InvalidURL"
-    octet = {"Content-Type": "application/octet-stream"}
-    assert error_of(api.post(url, data=b"tiny", headers=octet)) == (400, "InvalidImageSize", "Image size is too small.")
-    assert error_of(api.post(url, data=b"\x00" * 2048, headers=octet))[1] == "InvalidImage"
+    assert error_of(api.post(url, data=b"tiny", headers=OCTET)) == (400, "InvalidImageSize", "Image size is too small.")
+    assert error_of(api.post(url, data=b"\x00" * 2048, headers=OCTET))[1] == "InvalidImage"
     missing = url.replace(collection_id, new_id())
-    assert error_of(api.post(missing, data=b"\x00" * 2048, headers=octet))[1] == f"{family.kind.code_prefix}NotFound"
+    assert error_of(api.post(missing, data=b"\x00" * 2048, headers=OCTET))[1] == f"{family.kind.code_prefix}NotFound"
     if family.kind.holds_persons:
         assert error_of(api.post(url.replace(url.split("/")[-2], UNKNOWN_ID), json=image))[1] == "PersonNotFound"

@@ -1,7 +1,10 @@
 """The dev host over real HTTP: routing, authentication, body limits, persistence across restarts."""
 
+import pytest
 import requests
-from servers import Azurite, DevHost, FaceClient
+
+from tests.support.helpers import OCTET
+from tests.support.servers import Azurite, DevHost, FaceClient
 
 
 def test_unknown_routes_are_json_404(api, anonymous):
@@ -42,7 +45,7 @@ def test_unparsable_json_and_wrong_media_type(api):
 
 def test_oversized_bodies_are_refused_before_they_are_read(api):
     too_big = b"\xff" * (6 * 1024 * 1024 + 1)
-    image = api.post("/detect", data=too_big, headers={"Content-Type": "application/octet-stream"})
+    image = api.post("/detect", data=too_big, headers=OCTET)
     assert image.status_code == 400
     assert image.json() == {"error": {"code": "InvalidImageSize", "message": "Image size is too big."}}
 
@@ -55,6 +58,7 @@ def test_oversized_bodies_are_refused_before_they_are_read(api):
     assert streamed.json()["error"]["code"] == "BadArgument"
 
 
+@pytest.mark.slow
 def test_data_survives_a_restart_of_azurite_and_the_app(tmp_path):
     azurite = Azurite(tmp_path / "data").start()
     host = DevHost(azurite.connection_string, tmp_path / "devhost.log").start()

@@ -8,7 +8,6 @@ is checked without running detection; the detection paths use real photos.
 from __future__ import annotations
 
 import io
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from image_server import serve_directory
 from PIL import Image
 
 from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
@@ -25,10 +23,13 @@ from core.search.index import feature_to_bytes
 from core.storage.detected_faces import store_detected_faces
 from core.storage.face_training import RUNNING, TrainingRecord, write_training
 from core.timestamps import format_timestamp
+from tests.support.faces import unit_vectors
+from tests.support.helpers import OCTET, error_of, new_id
+from tests.support.images import serve_directory
+from tests.support.polling import finished_training
 
 UNKNOWN_FACE = "00000000-0000-4000-8000-000000000000"
 JSON = {"Content-Type": "application/json"}
-OCTET = {"Content-Type": "application/octet-stream"}
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +38,12 @@ def image_server(shared_data: Path):
         yield url_of
 
 
-def _error(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["error"]["code"], body["error"]["message"]
-
-
-def _unit(rng: np.random.Generator, count: int) -> np.ndarray:
-    vectors = rng.normal(size=(count, 128))
-    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-
-
 @pytest.fixture(scope="module")
 def faces(storage: str) -> dict[str, Any]:
     """faceIds seeded with synthetic features: two of one person, one of another, one of another model."""
     rng = np.random.default_rng(11)
-    centre, other = _unit(rng, 2)
-    same = [centre + 0.1 * _unit(rng, 1)[0], centre + 0.1 * _unit(rng, 1)[0]]
+    centre, other = unit_vectors(rng, 2)
+    same = [centre + 0.1 * unit_vectors(rng, 1)[0], centre + 0.1 * unit_vectors(rng, 1)[0]]
     stored = [feature_to_bytes(feature) for feature in [*same, other, centre]]
     first, second, stranger = store_detected_faces(stored[:3], "recognition_01", 3600)
     (modern,) = store_detected_faces(stored[3:], "recognition_04", 3600)
@@ -61,7 +52,7 @@ def faces(storage: str) -> dict[str, Any]:
 
 
 def _collection(api: Any, path: str, model: str = "recognition_01") -> str:
-    collection_id = "ops-" + uuid.uuid4().hex[:12]
+    collection_id = new_id("ops")
     response = api.put(f"/{path}/{collection_id}", json={"name": "face operations", "recognitionModel": model})
     assert response.status_code == 200, response.text
     return collection_id
@@ -69,7 +60,7 @@ def _collection(api: Any, path: str, model: str = "recognition_01") -> str:
 
 @pytest.fixture(scope="module")
 def collections(storage: str, devhost: Any) -> dict[str, str]:
-    from servers import FaceClient
+    from tests.support.servers import FaceClient
 
     with FaceClient(devhost.base_url, devhost.key) as api:
         person_group = _collection(api, "persongroups")
@@ -535,14 +526,14 @@ ERRORS = (
 )
 def test_documented_errors(api, faces, collections, path, case, body, status, code, message):
     response = api.post(path, json=body(faces, collections))
-    assert _error(response) == (status, code, message)
+    assert error_of(response) == (status, code, message)
 
 
 @pytest.mark.parametrize("path", ["/identify", "/verify", "/findsimilars", "/group"])
 def test_unparsable_and_non_object_bodies(api, path):
-    assert _error(api.post(path, data=b"{nope", headers=JSON)) == (400, "BadArgument", "JSON parsing error.")
-    assert _error(api.post(path, data=b"[1, 2]", headers=JSON)) == (400, "BadArgument", "Request body is invalid.")
-    assert _error(api.post(path, data=b"", headers=JSON)) == (400, "BadArgument", "Request body is invalid.")
+    assert error_of(api.post(path, data=b"{nope", headers=JSON)) == (400, "BadArgument", "JSON parsing error.")
+    assert error_of(api.post(path, data=b"[1, 2]", headers=JSON)) == (400, "BadArgument", "Request body is invalid.")
+    assert error_of(api.post(path, data=b"", headers=JSON)) == (400, "BadArgument", "Request body is invalid.")
 
 
 def test_verify_face_to_face_uses_the_same_person_threshold(api, faces):
@@ -616,26 +607,26 @@ DETECT_ERRORS = [
 @pytest.mark.parametrize("query, status, code, message", DETECT_ERRORS, ids=[case[0] for case in DETECT_ERRORS])
 def test_detect_parameter_errors(api, shared_data, query, status, code, message):
     image = _jpeg(shared_data / "face_recognition" / "examples" / "obama.jpg")
-    assert _error(api.post(f"/detect?{query}", data=image, headers=OCTET)) == (status, code, message)
+    assert error_of(api.post(f"/detect?{query}", data=image, headers=OCTET)) == (status, code, message)
 
 
 def test_detect_body_errors(api, devhost):
-    assert _error(api.post("/detect", data=b"{", headers=JSON)) == (400, "BadArgument", "JSON parsing error.")
-    assert _error(api.post("/detect", json={"uri": "http://x"})) == (400, "BadArgument", "Request body is invalid.")
-    assert _error(api.post("/detect", data=b"x" * 2048, headers={"Content-Type": "text/plain"})) == (
+    assert error_of(api.post("/detect", data=b"{", headers=JSON)) == (400, "BadArgument", "JSON parsing error.")
+    assert error_of(api.post("/detect", json={"uri": "http://x"})) == (400, "BadArgument", "Request body is invalid.")
+    assert error_of(api.post("/detect", data=b"x" * 2048, headers={"Content-Type": "text/plain"})) == (
         415,
         "BadArgument",
         "Invalid Media Type.",
     )
-    assert _error(api.post("/detect", json={"url": "not a url"})) == (400, "InvalidURL", "Invalid image URL.")
+    assert error_of(api.post("/detect", json={"url": "not a url"})) == (400, "InvalidURL", "Invalid image URL.")
     missing = api.post("/detect", json={"url": f"{devhost.base_url}/no-such-image.jpg"})
-    assert _error(missing)[:2] == (400, "InvalidURL")
-    assert _error(api.post("/detect", data=b"\x89PNG" + b"\0" * 2000, headers=OCTET)) == (
+    assert error_of(missing)[:2] == (400, "InvalidURL")
+    assert error_of(api.post("/detect", data=b"\x89PNG" + b"\0" * 2000, headers=OCTET)) == (
         400,
         "InvalidImage",
         "Decoding error, image format unsupported.",
     )
-    assert _error(api.post("/detect", data=b"\xff\xd8" * 100, headers=OCTET)) == (
+    assert error_of(api.post("/detect", data=b"\xff\xd8" * 100, headers=OCTET)) == (
         400,
         "InvalidImageSize",
         "Image size is too small.",
@@ -695,11 +686,7 @@ def test_large_person_group_identify_and_verify(api, shared_data):
         assert added.status_code == 200, added.text
         persons[name] = person_id
     assert api.post(f"/largepersongroups/{group_id}/train").status_code == 202
-    for _ in range(240):
-        status = api.get(f"/largepersongroups/{group_id}/training").json()["status"]
-        if status == "succeeded":
-            break
-        time.sleep(0.25)
+    assert finished_training(api, f"/largepersongroups/{group_id}/training")["status"] == "succeeded"
     query = api.post("/detect", data=(examples / "obama2.jpg").read_bytes(), headers=OCTET).json()[0]["faceId"]
     (result,) = api.post(
         "/identify",

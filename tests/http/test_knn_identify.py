@@ -10,11 +10,12 @@ else (a face with no candidate would be an unknown person, and none is expected)
 
 from __future__ import annotations
 
-import time
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.support.helpers import OCTET, new_id
+from tests.support.polling import finished_training
 
 KNN = Path("face_recognition") / "examples" / "knn_examples"
 EXPECTED = {
@@ -24,24 +25,11 @@ EXPECTED = {
     "obama1.jpg": {"obama"},
     "obama_and_biden.jpg": {"obama", "biden"},
 }
-OCTET = {"Content-Type": "application/octet-stream"}
-
-
-def _train(api, group_id: str) -> None:
-    assert api.post(f"/persongroups/{group_id}/train").status_code == 202
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        status = api.get(f"/persongroups/{group_id}/training").json()["status"]
-        if status == "succeeded":
-            return
-        assert status in ("notstarted", "running"), status
-        time.sleep(0.5)
-    pytest.fail("training did not finish")
 
 
 @pytest.mark.slow
 def test_knn_examples_are_identified(api, shared_data):
-    group_id = "knn-" + uuid.uuid4().hex[:12]
+    group_id = new_id("knn")
     assert api.put(f"/persongroups/{group_id}", json={"name": "knn examples"}).status_code == 200
     names = {}
     for person_dir in sorted((shared_data / KNN / "train").iterdir()):
@@ -56,7 +44,8 @@ def test_knn_examples_are_identified(api, shared_data):
                 headers=OCTET,
             )
             assert added.status_code == 200, (image.name, added.text)
-    _train(api, group_id)
+    assert api.post(f"/persongroups/{group_id}/train").status_code == 202
+    assert finished_training(api, f"/persongroups/{group_id}/training")["status"] == "succeeded"
     try:
         for image, expected in EXPECTED.items():
             faces = api.post("/detect", data=(shared_data / KNN / "test" / image).read_bytes(), headers=OCTET).json()

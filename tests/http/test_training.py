@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from typing import Any
 
-import numpy as np
 import pytest
 
 from core import limits
 from core.collections.index_cache import load_index
 from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, CollectionKind
-from core.collections.persisted_faces import store_faces
-from core.search.index import feature_to_bytes
 from core.storage.clients import container, queue
-from core.storage.face_members import NewFace
 from core.storage.face_training import RUNNING, read_training, write_training
 from core.storage.resources import INDEX_CONTAINER, TRAINING_POISON_QUEUE
 from core.timestamps import utc_now
+from tests.support.faces import seed_faces
+from tests.support.helpers import error_of, new_id
+from tests.support.polling import finished_training, wait_until
 
 TRAINABLE = [
     (PERSON_GROUP, "persongroups"),
@@ -28,36 +26,6 @@ TRAINABLE = [
     (LARGE_FACE_LIST, "largefacelists"),
 ]
 TRAINABLE_IDS = [route for _, route in TRAINABLE]
-
-
-def new_id() -> str:
-    return "t-" + uuid.uuid4().hex[:16]
-
-
-def error_of(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["error"]["code"], body["error"]["message"]
-
-
-def finished_status(api: Any, path: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = api.get(path).json()
-        if status["status"] in ("succeeded", "failed"):
-            return status
-        time.sleep(0.2)
-    raise AssertionError(f"training at {path} did not finish in {timeout} s")
-
-
-def seed(
-    kind: CollectionKind, collection_id: str, owner: str | None, count: int, feature: bytes | None = None
-) -> list[str]:
-    rng = np.random.default_rng()
-    faces = [
-        NewFace(None, (0, 0, 40, 40), feature or feature_to_bytes(rng.standard_normal(128)), "recognition_01")
-        for _ in range(count)
-    ]
-    return store_faces(kind, collection_id, owner, faces)
 
 
 @pytest.mark.parametrize("kind, route", TRAINABLE, ids=TRAINABLE_IDS)
@@ -68,14 +36,14 @@ def test_train_and_status(api: Any, storage: str, kind: CollectionKind, route: s
     assert error_of(api.get(f"{base}/training")) == (404, f"{kind.code_prefix}NotTrained", f"{kind.noun} not trained.")
     if kind.holds_persons:
         owners = [api.post(f"{base}/persons", json={"name": n}).json()["personId"] for n in "ab"]
-        faces = [face for owner in owners for face in seed(kind, collection_id, owner, 2)]
+        faces = [face for owner in owners for face in seed_faces(kind, collection_id, owner, 2)]
     else:
-        faces = seed(kind, collection_id, None, 3)
+        faces = seed_faces(kind, collection_id, None, 3)
 
     accepted = api.post(f"{base}/train")
     assert accepted.status_code == 202 and accepted.content == b""
     assert accepted.headers["Operation-Location"] == f"{api.base_url}{base}/training"
-    status = finished_status(api, f"{base}/training")
+    status = finished_training(api, f"{base}/training")
     assert status["status"] == "succeeded"
     assert set(status) == {"status", "createdDateTime", "lastActionDateTime", "lastSuccessfulTrainingDateTime"}
     assert status["lastSuccessfulTrainingDateTime"] == status["lastActionDateTime"]
@@ -91,19 +59,19 @@ def test_empty_group_trains(api: Any) -> None:
     group = new_id()
     assert api.put(f"/persongroups/{group}", json={"name": "empty"}).status_code == 200
     assert api.post(f"/persongroups/{group}/train").status_code == 202
-    assert finished_status(api, f"/persongroups/{group}/training")["status"] == "succeeded"
+    assert finished_training(api, f"/persongroups/{group}/training")["status"] == "succeeded"
 
 
 def test_back_to_back_trains_leave_one_consistent_index(api: Any, storage: str) -> None:
     face_list = new_id()
     base = f"/largefacelists/{face_list}"
     assert api.put(base, json={"name": "twice"}).status_code == 200
-    seed(LARGE_FACE_LIST, face_list, None, 5)
+    seed_faces(LARGE_FACE_LIST, face_list, None, 5)
     answers = [api.post(f"{base}/train").status_code for _ in range(2)]
     assert answers[0] == 202 and answers[1] in (202, 409)
-    assert finished_status(api, f"{base}/training")["status"] == "succeeded"
+    assert finished_training(api, f"{base}/training")["status"] == "succeeded"
     assert api.post(f"{base}/train").status_code == 202
-    assert finished_status(api, f"{base}/training")["status"] == "succeeded"
+    assert finished_training(api, f"{base}/training")["status"] == "succeeded"
     stored = container(INDEX_CONTAINER).list_blobs(name_starts_with=f"largefacelist/{face_list}/")
     blobs = [blob.name for blob in stored]
     training = read_training(LARGE_FACE_LIST.name, face_list)
@@ -116,9 +84,9 @@ def test_writes_wait_for_training(api: Any, storage: str) -> None:
     base = f"/persongroups/{group}"
     assert api.put(base, json={"name": "busy"}).status_code == 200
     person = api.post(f"{base}/persons", json={"name": "p"}).json()["personId"]
-    (face,) = seed(PERSON_GROUP, group, person, 1)
+    (face,) = seed_faces(PERSON_GROUP, group, person, 1)
     assert api.post(f"{base}/train").status_code == 202
-    finished_status(api, f"{base}/training")
+    finished_training(api, f"{base}/training")
     record = read_training(PERSON_GROUP.name, group)
     write_training(record.with_changes(status=RUNNING, last_action=utc_now()))
     busy = (409, "PersonGroupTrainingNotFinished", "Person group is under training.")
@@ -134,28 +102,29 @@ def test_writes_wait_for_training(api: Any, storage: str) -> None:
     assert api.delete(base).status_code == 200
 
 
+@pytest.mark.slow
 def test_crashing_job_ends_failed_in_poison_queue(api: Any, storage: str, devhost: Any) -> None:
     face_list = new_id()
     base = f"/largefacelists/{face_list}"
     assert api.put(base, json={"name": "corrupt"}).status_code == 200
-    seed(LARGE_FACE_LIST, face_list, None, 1, feature=b"\x00" * 7)
+    seed_faces(LARGE_FACE_LIST, face_list, None, 1, feature=b"\x00" * 7)
     started = time.monotonic()
     assert api.post(f"{base}/train").status_code == 202
-    status = finished_status(api, f"{base}/training", timeout=90)
+    status = finished_training(api, f"{base}/training", timeout=90)
     assert status["status"] == "failed"
     assert f"after {limits.TRAINING_MAX_DEQUEUE_COUNT} attempts" in status["message"]
     assert status["lastSuccessfulTrainingDateTime"] is None
 
-    poisoned: list[dict[str, Any]] = []
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not poisoned:
-        poisoned = [
+    poisoned = wait_until(
+        lambda: [
             json.loads(message.content)
             for message in queue(TRAINING_POISON_QUEUE).peek_messages(32)
             if face_list in message.content
-        ]
-        time.sleep(0.2)
-    assert poisoned and poisoned[0]["collectionId"] == face_list
+        ],
+        20,
+        "the job's message in the poison queue",
+    )
+    assert poisoned[0]["collectionId"] == face_list
     log = devhost.log()
     assert "moved to queue face-training-poison" in log and "Collection_TrainingJob failed" in log
     assert time.monotonic() - started < 90

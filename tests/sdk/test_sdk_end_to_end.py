@@ -8,7 +8,6 @@ deleted; and the errors the SDK raises carry Azure's codes.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,13 +15,15 @@ from typing import Any
 
 import pytest
 from azure.cognitiveservices.vision.face import FaceClient
-from azure.cognitiveservices.vision.face.models import APIErrorException, DetectedFace
-from image_server import serve_directory
+from azure.cognitiveservices.vision.face.models import APIErrorException, DetectedFace, TrainingStatus
 from msrest.authentication import CognitiveServicesCredentials
+
+from tests.support.helpers import new_id
+from tests.support.images import serve_directory
+from tests.support.polling import wait_for_training
 
 KNN = Path("face_recognition") / "examples" / "knn_examples"
 EXAMPLES = Path("face_recognition") / "examples"
-TRAINING_TIMEOUT_SECONDS = 120
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +39,6 @@ def url_of(shared_data: Path) -> Iterator[Callable[[Path], str]]:
         yield lambda relative: url_for(relative.as_posix())
 
 
-def _unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
 def _detect(client: FaceClient, shared_data: Path, relative: Path) -> list[DetectedFace]:
     with (shared_data / relative).open("rb") as stream:
         return client.face.detect_with_stream(stream, return_face_id=True, return_recognition_model=True)
@@ -54,15 +51,13 @@ def _largest_face(client: FaceClient, path: Path) -> list[int]:
     return [rectangle.left, rectangle.top, rectangle.width, rectangle.height]
 
 
-def _wait_for_training(read_status: Callable[[], Any]) -> None:
-    deadline = time.monotonic() + TRAINING_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        status = str(getattr(read_status().status, "value", read_status().status))
-        if status == "succeeded":
-            return
-        assert status in ("nonstarted", "notstarted", "running"), status
-        time.sleep(0.5)
-    pytest.fail("training did not finish in time")
+def _state(training: TrainingStatus) -> str:
+    """The SDK's training state as Azure spells it (an enum member, or a plain string it does not know)."""
+    return str(getattr(training.status, "value", training.status))
+
+
+def _wait_for_training(read_status: Callable[[], TrainingStatus]) -> None:
+    assert _state(wait_for_training(read_status, _state, "the SDK's training to finish")) == "succeeded"
 
 
 def _api_error(call: Callable[[], Any]) -> tuple[int, str]:
@@ -77,7 +72,7 @@ def person_group(client: FaceClient, shared_data: Path, url_of: Callable[[Path],
 
     Each photo's person is its largest face, enrolled with ``target_face``.
     """
-    group_id = _unique("sdk-group")
+    group_id = new_id("sdk-group")
     client.person_group.create(group_id, "knn examples", user_data="sdk story", recognition_model="recognition_01")
     persons: dict[str, str] = {}
     for person_dir in sorted((shared_data / KNN / "train").iterdir()):
@@ -134,8 +129,8 @@ def test_find_similar_in_a_face_list_and_a_large_face_list(client, shared_data, 
         KNN / "train" / "rose_leslie" / "img1.jpg",
     ]
     query = _detect(client, shared_data, KNN / "test" / "obama1.jpg")[0].face_id
-    face_list = _unique("sdk-list")
-    large_face_list = _unique("sdk-large-list")
+    face_list = new_id("sdk-list")
+    large_face_list = new_id("sdk-large-list")
     client.face_list.create(face_list, "examples")
     client.large_face_list.create(large_face_list, "examples")
     try:
@@ -196,7 +191,7 @@ def test_update_and_delete(client, person_group):
 def test_errors_carry_azure_codes(client, shared_data, person_group, url_of):
     group_id, persons = person_group
     unknown = str(uuid.uuid4())
-    untrained = _unique("sdk-untrained")
+    untrained = new_id("sdk-untrained")
     client.person_group.create(untrained, "untrained")
     try:
         face_id = _detect(client, shared_data, EXAMPLES / "obama.jpg")[0].face_id

@@ -7,7 +7,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from core import limits
@@ -18,12 +17,10 @@ from core.collections.persisted_faces import store_faces
 from core.collections.persons import create_person
 from core.collections.training import run_training_job
 from core.errors import FaceError
-from core.search.index import feature_to_bytes
 from core.storage import face_collections, face_members
 from core.storage.clients import container
 from core.storage.exceptions import AlreadyExists, NotFound, QuotaReached
 from core.storage.face_collections import CollectionRecord
-from core.storage.face_members import NewFace
 from core.storage.face_training import (
     FAILED,
     NOT_STARTED,
@@ -36,19 +33,10 @@ from core.storage.face_training import (
 from core.storage.index_blobs import index_blob_name, index_prefix, read_index_blob, save_index
 from core.storage.resources import INDEX_CONTAINER
 from core.storage.training_queue import TrainingJob
+from tests.support.faces import synthetic_face
+from tests.support.helpers import new_id
 
 pytestmark = pytest.mark.usefixtures("storage")
-
-rng = np.random.default_rng(7)
-
-
-def new_id() -> str:
-    return "t-" + uuid.uuid4().hex[:12]
-
-
-def synthetic_face(feature: bytes | None = None) -> NewFace:
-    vector = rng.standard_normal(128).astype(np.float32)
-    return NewFace(None, (10, 20, 100, 100), feature or feature_to_bytes(vector), "recognition_01")
 
 
 def new_person(kind: CollectionKind, group: str, name: str) -> str:

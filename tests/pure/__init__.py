@@ -1,0 +1,1 @@
+"""Tests needing nothing outside the process: no network, processes, photos, Azurite or model files."""
