@@ -37,6 +37,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ REFERENCE_REPEAT = 3
 
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return f"median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   min {ordered[0]:7.1f} ms"
 
 
@@ -110,7 +111,7 @@ def expected_answer(index: TrainedIndex, queries: np.ndarray, count: int, thresh
         answers.append(
             [
                 (row_to_id(ids[position]), confidence)
-                for position, confidence in zip(positions.tolist(), confidences)
+                for position, confidence in zip(positions.tolist(), confidences, strict=True)
                 if threshold is None or confidence >= threshold
             ]
         )
@@ -196,7 +197,7 @@ def bench_detect(session: requests.Session, base: str, repeat: int) -> None:
         image = jpeg_of_size(width, height)
         warm = session.post(f"{base}/detect", data=image, headers=headers)
         warm.raise_for_status()
-        samples = timed(lambda: session.post(f"{base}/detect", data=image, headers=headers), repeat)
+        samples = timed(partial(session.post, f"{base}/detect", data=image, headers=headers), repeat)
         print(f"detect {width}x{height} ({len(warm.json())} face): {percentiles(samples)}", flush=True)
 
 

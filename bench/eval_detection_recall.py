@@ -30,7 +30,7 @@ from core.vision.catalog import DETECTION_MODELS
 from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
 from core.vision.registry import get_detection_model
 from tests.support.paths import SHARED_DATA as DATA_DIR
-from tests.support.reference import FIXTURE
+from tests.support.reference import FIXTURE, iou
 
 ANNOTATIONS = ("dlib_faces/training.xml", "dlib_faces/testing.xml")
 MATCH_IOU = 0.5
@@ -54,22 +54,11 @@ def annotated_faces() -> dict[str, list[Box]]:
     return faces
 
 
-def iou(a: Box, b: Box) -> float:
-    """IoU of inclusive rectangles."""
-    width = min(a[2], b[2]) - max(a[0], b[0]) + 1
-    height = min(a[3], b[3]) - max(a[1], b[1]) + 1
-    if width <= 0 or height <= 0:
-        return 0.0
-    inner = width * height
-    area = lambda box: (box[2] - box[0] + 1) * (box[3] - box[1] + 1)  # noqa: E731
-    return inner / (area(a) + area(b) - inner)
-
-
 def matches(truths: list[Box], detections: list[tuple[Box, float]]) -> int:
     free = list(truths)
     found = 0
     for box, _ in sorted(detections, key=lambda item: -item[1]):
-        overlaps = [iou(box, truth) for truth in free]
+        overlaps = [iou(box, truth, inclusive=True) for truth in free]
         if overlaps and max(overlaps) >= MATCH_IOU:
             free.pop(int(np.argmax(overlaps)))
             found += 1
@@ -149,7 +138,7 @@ def smallest_faces(name: str) -> None:
     found = []
     for width in FACE_WIDTHS:
         image, expected = pasted_face(width, (1300, 500))
-        if any(iou(face.box, expected) >= MATCH_IOU for face in detector.detect(image)):
+        if any(iou(face.box, expected, inclusive=True) >= MATCH_IOU for face in detector.detect(image)):
             found.append(width)
     print(f"registry {name:35s} finds pasted faces of widths {found} (tried {list(FACE_WIDTHS)})")
 

@@ -47,15 +47,16 @@ from functools import cache
 
 import dlib
 import numpy as np
-from PIL import Image
 
-from core.vision.detection.calibration import MTCNN_TO_DLIB, Box, BoxCalibration
+from core.geometry import Box
+from core.vision.detection.calibration import MTCNN_TO_DLIB, BoxCalibration
 from core.vision.detection.mtcnn import Mtcnn
 from core.vision.detection.refinement import refine_boxes
 from core.vision.model_files import dlib_model_path
 from core.vision.shape_predictor import load_shape_predictor
 from tests.support.paths import SHARED_DATA as DATA_DIR
-from tests.support.reference import FIXTURE
+from tests.support.reference import FIXTURE, iou
+from tests.support.reference import load_rgb as cached_rgb
 
 FIT_MIN_FACE_SIZE = 20.0
 REFINE_ROUNDS = 3
@@ -68,28 +69,20 @@ def reference_faces(entry: dict) -> list[dict]:
     return entry["cnn"]["1"] if "1" in entry["cnn"] else entry["cnn"]["0"]
 
 
-def box_iou(a: list[int], b: list[int]) -> float:
-    width, height = min(a[2], b[2]) - max(a[0], b[0]) + 1, min(a[3], b[3]) - max(a[1], b[1]) + 1
-    if width <= 0 or height <= 0:
-        return 0.0
-    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
-    return width * height / (area(a) + area(b) - width * height)
-
-
 def convention_faces(entry: dict) -> list[dict]:
     """dlib's faces at upsample 0, and at upsample 1 those it finds only there (the
     refinement's convention)."""
     at_zero = entry["cnn"]["0"]
     only_at_one = [
-        face for face in entry["cnn"].get("1", []) if all(box_iou(face["box"], other["box"]) < 0.5 for other in at_zero)
+        face
+        for face in entry["cnn"].get("1", [])
+        if all(iou(face["box"], other["box"], inclusive=True) < 0.5 for other in at_zero)
     ]
     return at_zero + only_at_one
 
 
-@cache
 def load_rgb(name: str) -> np.ndarray:
-    with Image.open(DATA_DIR / name) as image:
-        return np.ascontiguousarray(np.asarray(image.convert("RGB")))
+    return cached_rgb(DATA_DIR, name)
 
 
 def match(reference: list[int], boxes: list[Box]) -> Box | None:

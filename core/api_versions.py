@@ -12,7 +12,7 @@ PersonDirectory documentation still points its samples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import limits
 from core.errors import resource_not_found
@@ -50,66 +50,26 @@ V1_0 = ApiVersion(
     detect_rules=V1_0_DETECT_RULES,
     identify_default_candidates=limits.IDENTIFY_DEFAULT_CANDIDATES,
 )
-V1_0_PREVIEW = ApiVersion(
-    "v1.0-preview",
-    person_directory=True,
-    directory_recognition=True,
-    operations=True,
-    liveness=None,
-    session_images=None,
-    liveness_abuse_monitoring=False,
-    camel_case_values=False,
-    detect_rules=V1_0_DETECT_RULES,
-    identify_default_candidates=limits.IDENTIFY_DEFAULT_CANDIDATES,
-)
-V1_1_PREVIEW_1 = ApiVersion(
-    "v1.1-preview.1",
-    person_directory=True,
-    directory_recognition=True,
-    operations=True,
+# Each later version as what it changes.
+V1_0_PREVIEW = replace(V1_0, name="v1.0-preview", person_directory=True, directory_recognition=True, operations=True)
+V1_1_PREVIEW_1 = replace(
+    V1_0_PREVIEW,
+    name="v1.1-preview.1",
     liveness=SINGLE_MODAL,
-    session_images=None,
-    liveness_abuse_monitoring=False,
     camel_case_values=True,
     detect_rules=V1_2_DETECT_RULES,
     identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
-V1_2_PREVIEW_1 = ApiVersion(
-    "v1.2-preview.1",
-    person_directory=True,
-    directory_recognition=True,
-    operations=True,
-    liveness=SINGLE_MODAL,
-    session_images=PREVIEW_SESSION_IMAGES,
-    liveness_abuse_monitoring=False,
-    camel_case_values=True,
-    detect_rules=V1_2_DETECT_RULES,
-    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
-)
-V1_2 = ApiVersion(
-    "v1.2",
+V1_2_PREVIEW_1 = replace(V1_1_PREVIEW_1, name="v1.2-preview.1", session_images=PREVIEW_SESSION_IMAGES)
+V1_2 = replace(
+    V1_2_PREVIEW_1,
+    name="v1.2",
     person_directory=False,
-    directory_recognition=True,
     operations=False,
     liveness=SESSIONS,
     session_images=SESSION_IMAGES,
-    liveness_abuse_monitoring=False,
-    camel_case_values=True,
-    detect_rules=V1_2_DETECT_RULES,
-    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
 )
-V1_3_PREVIEW_1 = ApiVersion(
-    "v1.3-preview.1",
-    person_directory=False,
-    directory_recognition=True,
-    operations=False,
-    liveness=SESSIONS,
-    session_images=SESSION_IMAGES,
-    liveness_abuse_monitoring=True,
-    camel_case_values=True,
-    detect_rules=V1_2_DETECT_RULES,
-    identify_default_candidates=limits.IDENTIFY_V1_2_DEFAULT_CANDIDATES,
-)
+V1_3_PREVIEW_1 = replace(V1_2, name="v1.3-preview.1", liveness_abuse_monitoring=True)
 
 API_VERSIONS: dict[str, ApiVersion] = {
     version.name: version for version in (V1_0, V1_0_PREVIEW, V1_1_PREVIEW_1, V1_2_PREVIEW_1, V1_2, V1_3_PREVIEW_1)

@@ -106,7 +106,7 @@ def _connection(target: Target, address: str, timeout: float) -> http.client.HTT
     ) -> socket.socket:
         return socket.create_connection((address, target.port), timeout, source_address)
 
-    connection._create_connection = connect_checked  # type: ignore[attr-defined]
+    connection._create_connection = connect_checked  # type: ignore[attr-defined]  # urllib3's private connect hook, the one place the address is chosen
     return connection
 
 

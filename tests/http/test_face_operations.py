@@ -514,10 +514,10 @@ GROUP_ERRORS: list[tuple[str, Body, int, str, str]] = [
 ]
 
 ERRORS = (
-    [("/identify",) + case for case in IDENTIFY_ERRORS]
-    + [("/verify",) + case for case in VERIFY_ERRORS]
-    + [("/findsimilars",) + case for case in FIND_SIMILAR_ERRORS]
-    + [("/group",) + case for case in GROUP_ERRORS]
+    [("/identify", *case) for case in IDENTIFY_ERRORS]
+    + [("/verify", *case) for case in VERIFY_ERRORS]
+    + [("/findsimilars", *case) for case in FIND_SIMILAR_ERRORS]
+    + [("/group", *case) for case in GROUP_ERRORS]
 )
 
 

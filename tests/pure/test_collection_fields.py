@@ -21,8 +21,8 @@ from core.collections.fields import (
 )
 from core.collections.kinds import FACE_LIST, KINDS, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP
 from core.collections.lookup import training_in_progress
-from core.geometry import Rectangle
 from core.collections.target_face import check_target_in_image, parse_target_face, single_face
+from core.geometry import Rectangle
 from core.settings import PROJECT_ROOT
 from core.storage.face_training import FAILED, NOT_STARTED, RUNNING, TrainingRecord
 from core.timestamps import format_timestamp

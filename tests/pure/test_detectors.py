@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.geometry import Box, Rectangle
 from core.limits import MAX_FACES_PER_IMAGE
 from core.vision.detection.calibration import IDENTITY
-from core.geometry import Box, Rectangle
 from core.vision.detection.detectors import azure_min_face_size, ranked_faces
 
 

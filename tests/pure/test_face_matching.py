@@ -50,7 +50,9 @@ def test_identify_ranks_persons_by_nearest_face_and_applies_the_threshold():
     confidences = [match.confidence for match in everything[0]]
     assert confidences == sorted(confidences, reverse=True)
     brute = np.sqrt(((queries[0] - np.stack([np.frombuffer(e[2], np.float32) for e in entries])) ** 2).sum(axis=1))
-    best_per_person = {person: min(d for d, e in zip(brute, entries) if e[0] == person) for person in persons}
+    best_per_person = {
+        person: min(d for d, e in zip(brute, entries, strict=True) if e[0] == person) for person in persons
+    }
     expected_order = sorted(persons, key=best_per_person.get)
     assert [match.candidate_id for match in everything[0]] == expected_order
 
@@ -76,7 +78,7 @@ def grouped(features: list[np.ndarray]) -> tuple[list[list[int]], list[int]]:
     index = build_index(
         "recognition_01",
         "v",
-        [(None, face_id, feature_to_bytes(feature)) for face_id, feature in zip(face_ids, features)],
+        [(None, face_id, feature_to_bytes(feature)) for face_id, feature in zip(face_ids, features, strict=True)],
     )
     position = {face_id: order for order, face_id in enumerate(face_ids)}
     rank = np.array([position[index.face_id(row)] for row in range(len(index))])

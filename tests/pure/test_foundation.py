@@ -3,6 +3,7 @@
 import json
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import azure.functions as func
 import pytest
@@ -65,7 +66,7 @@ def test_ncrontab_schedules():
 
 
 def test_host_json_queue_options_are_read(tmp_path):
-    host = json.loads(open("host.json").read())
+    host = json.loads(Path("host.json").read_text())
     options = queue_options(host)
     assert options.max_dequeue_count == host["extensions"]["queues"]["maxDequeueCount"]
     assert parse_timespan("00:01:30.5", 0) == 90.5

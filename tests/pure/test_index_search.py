@@ -40,7 +40,7 @@ def _index(features: np.ndarray, faces_per_person: list[int] | None) -> TrainedI
 
 def _same(found: list, expected: list) -> None:
     assert len(found) == len(expected)
-    for (positions, distances), (expected_positions, expected_distances) in zip(found, expected):
+    for (positions, distances), (expected_positions, expected_distances) in zip(found, expected, strict=True):
         assert positions.tolist() == expected_positions.tolist()
         assert distances.dtype == expected_distances.dtype == np.float32
         assert distances.tobytes() == expected_distances.tobytes()
@@ -158,16 +158,23 @@ def test_identify_and_find_similar_answers_equal_the_exhaustive_ones_with_ids_an
     index = build_index(
         "recognition_01",
         "v",
-        [(persons[owner], str(uuid.uuid4()), feature_to_bytes(feature)) for owner, feature in zip(owners, features)],
+        [
+            (persons[owner], str(uuid.uuid4()), feature_to_bytes(feature))
+            for owner, feature in zip(owners, features, strict=True)
+        ],
     )
     queries = (features[rng.choice(len(features), 10)] + 0.04 * rng.standard_normal((10, FEATURE_DIMENSION))).astype(
         np.float32
     )
     found = identify_persons(index, queries, max_candidates=10, threshold=0.2)
-    for matches, (positions, distances) in zip(found, exhaustive_nearest(index, queries, 10, index.person_starts)):
+    for matches, (positions, distances) in zip(
+        found, exhaustive_nearest(index, queries, 10, index.person_starts), strict=True
+    ):
         expected = [
             (index.person_id(position), confidence)
-            for position, confidence in zip(positions.tolist(), confidence_from_squared_distance(distances).tolist())
+            for position, confidence in zip(
+                positions.tolist(), confidence_from_squared_distance(distances).tolist(), strict=True
+            )
             if confidence >= 0.2
         ]
         assert [(match.candidate_id, match.confidence) for match in matches] == expected

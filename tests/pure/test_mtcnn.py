@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -12,7 +14,7 @@ def test_pyramid_starts_at_the_smallest_face_and_stops_at_the_window() -> None:
     scales = pyramid_scales(640, 480, 36)
     assert scales[0] == pytest.approx(12 / 36)
     assert 480 * scales[-1] >= 12 > 480 * scales[-1] * 0.709
-    assert all(b == pytest.approx(a * 0.709) for a, b in zip(scales, scales[1:]))
+    assert all(b == pytest.approx(a * 0.709) for a, b in itertools.pairwise(scales))
 
 
 def test_box_helpers() -> None:

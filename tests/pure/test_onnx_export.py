@@ -18,7 +18,7 @@ def run(network: Network, tensor: np.ndarray) -> np.ndarray:
 
 
 def small_network(*layers: object, size: tuple[int, int] = (7, 9)) -> Network:
-    return Network(RgbInput((0.0, 0.0, 0.0), size, None), tuple(layers), LossMetric(0.04, 0.6))  # type: ignore[arg-type]
+    return Network(RgbInput((0.0, 0.0, 0.0), size, None), tuple(layers), LossMetric(0.04, 0.6))  # type: ignore[arg-type]  # test layers stand in for parsed ones
 
 
 def dlib_pool(planes: np.ndarray, pool: Pool) -> np.ndarray:

@@ -39,7 +39,7 @@ def test_person_index_distances_match_brute_force():
     assert len(index) == 21 and index.person_count == 7 and index.recognition_model == "recognition_01"
     queries = rng.normal(size=(4, 128)).astype(np.float32)
     expected = {}
-    for person, face, data in entries:
+    for person, _face, data in entries:
         distances = np.sum((queries - feature_from_bytes(data)) ** 2, axis=1)
         expected[person] = np.minimum(expected.get(person, np.inf), distances)
     per_person = index.person_squared_distances(queries)
@@ -61,6 +61,6 @@ def test_face_list_index_and_empty_index():
 
 def test_mixing_person_and_list_faces_is_refused():
     rng = np.random.default_rng(3)
-    entries = _faces(rng, 1, 1) + [(None, str(uuid.uuid4()), feature_to_bytes(rng.normal(size=128)))]
+    entries = [*_faces(rng, 1, 1), (None, str(uuid.uuid4()), feature_to_bytes(rng.normal(size=128)))]
     with pytest.raises(ValueError):
         build_index("recognition_01", "v", entries)

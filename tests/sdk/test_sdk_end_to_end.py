@@ -8,6 +8,7 @@ deleted; and the errors the SDK raises carry Azure's codes.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -154,9 +155,9 @@ def test_find_similar_in_a_face_list_and_a_large_face_list(client, shared_data, 
         ranked = client.face.find_similar(
             query, large_face_list_id=large_face_list, mode="matchFace", max_num_of_candidates_returned=10
         )
-        assert [match.persisted_face_id for match in ranked][0] == large_listed[0]
+        assert next(match.persisted_face_id for match in ranked) == large_listed[0]
         assert len(ranked) == len(images)
-        assert all(first.confidence >= second.confidence for first, second in zip(ranked, ranked[1:]))
+        assert all(first.confidence >= second.confidence for first, second in itertools.pairwise(ranked))
     finally:
         client.face_list.delete(face_list)
         client.large_face_list.delete(large_face_list)
@@ -189,7 +190,7 @@ def test_update_and_delete(client, person_group):
 
 
 def test_errors_carry_azure_codes(client, shared_data, person_group, url_of):
-    group_id, persons = person_group
+    group_id, _persons = person_group
     unknown = str(uuid.uuid4())
     untrained = new_id("sdk-untrained")
     client.person_group.create(untrained, "untrained")

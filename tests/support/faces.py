@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from core.collections.kinds import CollectionKind
-from core.search.index import FEATURE_DIMENSION, feature_to_bytes
 from core.collections.persisted_faces import store_faces
+from core.search.index import FEATURE_DIMENSION, feature_to_bytes
 from core.storage.face_members import NewFace
 
 SEED_BATCH = 90

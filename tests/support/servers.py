@@ -175,6 +175,6 @@ class FaceClient(requests.Session):
         if key:
             self.headers["Ocp-Apim-Subscription-Key"] = key
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]  # prefixes the base URL, same call shape
         kwargs.setdefault("timeout", 120)
         return super().request(method, self.base_url + url, *args, **kwargs)

@@ -73,5 +73,5 @@ def test_split_prelu_graphs_compute_the_shipped_outputs(network: str, shape: tup
         onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, inputs)
         for model in (shipped, split)
     )
-    for a, b in zip(actual, expected):
+    for a, b in zip(actual, expected, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-5)
