@@ -24,7 +24,7 @@ from core.collections.kinds import (
     person_not_found,
 )
 from core.collections.persisted_faces import describe_single_face
-from core.collections.target_face import parse_target_face
+from core.collections.target_face import Rectangle, parse_target_face
 from core.directory.lookup import directory_model, require_person
 from core.directory.operations import new_operation, queue_operation
 from core.storage import directory_faces
@@ -54,12 +54,23 @@ def add_face(
     model = directory_model(recognition_model)
     person = require_person(person_id)
     rectangle, feature = describe_single_face(image, target, detector, model)
+    return store_face(person.person_id, model, user_data, rectangle, feature)
+
+
+def store_face(
+    person_id: str, model: str, user_data: str | None, rectangle: Rectangle, feature: bytes
+) -> tuple[str, str]:
+    """Store a described face on a live person and queue its indexing; returns (persistedFaceId, operationId).
+
+    The operation is recorded first and queued last: a crash in between leaves
+    an operation nobody was told of, or a stored face whose add never returned.
+    """
     face_id = str(uuid.uuid4())
-    job = {"kind": ADD_FACE, "personId": person.person_id, "recognitionModel": model, "persistedFaceId": face_id}
+    job = {"kind": ADD_FACE, "personId": person_id, "recognitionModel": model, "persistedFaceId": face_id}
     operation = new_operation(job)
     face = NewDirectoryFace(model, user_data, rectangle, feature, operation.operation_id)
     with azure_errors(quota=person_face_quota_exceeded(), missing=person_not_found()):
-        directory_faces.add_face(person.person_id, face_id, face, limits.MAX_FACES_PER_DIRECTORY_PERSON)
+        directory_faces.add_face(person_id, face_id, face, limits.MAX_FACES_PER_DIRECTORY_PERSON)
     queue_operation(operation)
     return face_id, operation.operation_id
 
