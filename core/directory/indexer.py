@@ -48,6 +48,8 @@ from core.storage.exceptions import WriteConflict
 logger = logging.getLogger("face.directory")
 
 BASE_PREFIX = "base-"
+COMPACTION_RATIO = 10
+"""The largest settled segment joins a compaction once the others hold a tenth of its rows."""
 
 DIRECTORY_QUEUE = resources.DIRECTORY_QUEUE
 """The queue operations are sent to, which the directory's job function is triggered by."""
@@ -125,7 +127,8 @@ def commit_segment(model: str, segment: Segment) -> Manifest:
 
 def compact(model: str) -> bool:
     """Merge the settled segments of a model into one base segment; False when there is nothing to merge
-    or another writer changed the manifest first.
+    or another writer changed the manifest first. Small segments are merged among themselves until
+    they amount to a tenth of the largest, so a large base is not rewritten for every few faces.
 
     A segment is settled when it is a base or its operation is terminal: no
     delivery of its job can look for it in the manifest again. The base keeps
@@ -133,11 +136,16 @@ def compact(model: str) -> bool:
     that a tombstone deletes).
     """
     view = current_view(model)
-    chosen = [
-        segment
-        for segment in view.segments
-        if segment.name.startswith(BASE_PREFIX) or operations.is_settled(segment.name)
-    ]
+    chosen = sorted(
+        (
+            segment
+            for segment in view.segments
+            if segment.name.startswith(BASE_PREFIX) or operations.is_settled(segment.name)
+        ),
+        key=lambda segment: len(segment.index),
+    )
+    if chosen and len(chosen[-1].index) > COMPACTION_RATIO * sum(len(segment.index) for segment in chosen[:-1]):
+        chosen = chosen[:-1]  # the large base is rewritten only once the small segments amount to a share of it
     if len(chosen) < 2:
         return False
     merged = build_view(model, chosen)
