@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import (
+    directory_jobs,
     face,
     face_lists,
     fallback,
@@ -10,6 +11,8 @@ from functions import (
     large_person_group_persons,
     large_person_groups,
     liveness,
+    operations,
+    person_directory,
     person_group_persons,
     person_groups,
     training,
@@ -28,5 +31,8 @@ for blueprint in (
     training.blueprint,
     face.blueprint,
     liveness.blueprint,
+    operations.blueprint,
+    person_directory.blueprint,
+    directory_jobs.blueprint,
 ):
     app.register_functions(blueprint)

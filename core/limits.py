@@ -52,3 +52,12 @@ FIND_SIMILAR_MAX_CANDIDATES = 1000
 FIND_SIMILAR_DEFAULT_CANDIDATES = 20
 GROUP_MIN_FACE_IDS = 2
 GROUP_MAX_FACE_IDS = 1000
+
+# PersonDirectory and DynamicPersonGroups (preview versions)
+MAX_DIRECTORY_PERSONS = 20_000_000
+MAX_FACES_PER_DIRECTORY_PERSON = 248  # per recognition model
+MAX_DYNAMIC_PERSON_GROUPS = 1_000_000
+IDENTIFY_MAX_PERSON_IDS = 30
+OPERATION_RETENTION_SECONDS = 48 * 3600
+DIRECTORY_MAX_DEQUEUE_COUNT = 3  # host.json's maxDequeueCount: the last attempt records a failure
+DIRECTORY_COMPACTION_SEGMENTS = 64  # a manifest listing more segments than this is compacted

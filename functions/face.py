@@ -40,12 +40,13 @@ def detect_faces(req: func.HttpRequest) -> func.HttpResponse:
 
 @face_operation(blueprint, "Face_Verify", "verify", ["POST"])
 def verify_faces(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(verify(json_object(req)))
+    return json_response(verify(json_object(req), request_version(req).directory_recognition))
 
 
 @face_operation(blueprint, "Face_Identify", "identify", ["POST"])
 def identify_faces(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(identify(json_object(req), request_version(req).identify_default_candidates))
+    version = request_version(req)
+    return json_response(identify(json_object(req), version.identify_default_candidates, version.directory_recognition))
 
 
 @face_operation(blueprint, "Face_FindSimilar", "findsimilars", ["POST"])

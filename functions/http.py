@@ -127,6 +127,13 @@ def request_version(req: func.HttpRequest) -> ApiVersion:
     return api_version(req.route_params.get(VERSION_PARAMETER, ""))
 
 
+def version_root(req: func.HttpRequest) -> str:
+    """The request's URL up to its API version segment (``.../face/v1.1-preview.1``), for Location headers."""
+    path = req.url.split("?", 1)[0]
+    marker = f"/{req.route_params.get(VERSION_PARAMETER, '')}/"
+    return path[: path.index(marker) + len(marker) - 1] if marker in path else path.rstrip("/")
+
+
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
     return func.HttpResponse(
         json.dumps(value, separators=(",", ":")), status_code=status, mimetype=JSON_TYPE, headers=headers

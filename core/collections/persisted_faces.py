@@ -23,6 +23,7 @@ from core.collections.kinds import (
 )
 from core.collections.lookup import ensure_not_training, require_collection, require_person
 from core.collections.target_face import check_target_in_image, parse_target_face, single_face
+from core.geometry import Rectangle
 from core.images.decode import read_image
 from core.search.index import feature_to_bytes
 from core.storage import face_members
@@ -60,14 +61,26 @@ def add_face(
     model = detection_model(detection)
     collection, owner = _owner(kind, collection_id, person_id)
     ensure_not_training(kind, collection_id)
+    rectangle, feature = describe_single_face(image, target, model, collection.recognition_model)
+    new_face = NewFace(user_data, rectangle, feature, collection.recognition_model)
+    return {"persistedFaceId": store_faces(kind, collection_id, owner, [new_face])[0]}
+
+
+def describe_single_face(
+    image: bytes | str, target: Rectangle | None, detection: str, recognition: str
+) -> tuple[Rectangle, bytes]:
+    """The rectangle and stored feature of the one face of ``image`` (or the one in ``target``).
+
+    Image errors (undecodable, too small or big, no face, several faces) raise
+    here, before anything is stored.
+    """
     pixels = read_image(image)
     if target is not None:
         check_target_in_image(target, pixels.shape[1], pixels.shape[0])
-    faces = detect_faces(pixels, model)
+    faces = detect_faces(pixels, detection)
     chosen = single_face(faces, [face.rectangle for face in faces], target)
-    (feature,) = face_features(pixels, [chosen], collection.recognition_model)
-    new_face = NewFace(user_data, chosen.rectangle, feature_to_bytes(feature), collection.recognition_model)
-    return {"persistedFaceId": store_faces(kind, collection_id, owner, [new_face])[0]}
+    (feature,) = face_features(pixels, [chosen], recognition)
+    return chosen.rectangle, feature_to_bytes(feature)
 
 
 def store_faces(kind: CollectionKind, collection_id: str, person_id: str | None, faces: list[NewFace]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from core.directory.recognition import COLLECTION_SCOPES, directory_person_features
 from core.errors import FaceError, invalid_request_body
 from core.operations.face_ids import common_recognition_model, load_query_faces, required_face_id
 from core.operations.targets import named_collection, named_person, person_features, person_group_named
@@ -21,10 +22,13 @@ from core.search.matching import nearest_confidence
 FACE_NOT_FOUND_STATUS = 404
 
 
-def verify(body: dict[str, Any]) -> dict[str, Any]:
-    """Dispatch on the body's shape: ``faceId1``/``faceId2``, or ``faceId``/``personId`` and a group."""
+def verify(body: dict[str, Any], directory: bool = False) -> dict[str, Any]:
+    """Dispatch on the body's shape: ``faceId1``/``faceId2``, or ``faceId``/``personId`` and a group, or (in
+    versions with directory recognition, ``directory``) ``faceId``/``personId`` of the PersonDirectory."""
     if "faceId1" in body or "faceId2" in body:
         return verify_face_to_face(body)
+    if directory and not any(body.get(field) is not None for field in COLLECTION_SCOPES):
+        return verify_face_to_directory_person(body)
     if "faceId" in body or "personId" in body:
         return verify_face_to_person(body)
     raise invalid_request_body()
@@ -52,6 +56,16 @@ def verify_face_to_person(body: dict[str, Any]) -> dict[str, Any]:
     (face,) = load_query_faces([face_id], FACE_NOT_FOUND_STATUS)
     common_recognition_model([face], group.recognition_model)
     features = person_features(kind, collection_id, person)
+    return verify_result(nearest_confidence(squared_distances_to(features, face.feature)))
+
+
+def verify_face_to_directory_person(body: dict[str, Any]) -> dict[str, Any]:
+    """A faceId against the searchable faces of a PersonDirectory person under the face's recognition model."""
+    face_id = required_face_id(body, "faceId")
+    if body.get("personId") is None:
+        raise invalid_request_body()
+    (face,) = load_query_faces([face_id], FACE_NOT_FOUND_STATUS)
+    features = directory_person_features(body["personId"], face.recognition_model)
     return verify_result(nearest_confidence(squared_distances_to(features, face.feature)))
 
 

@@ -51,6 +51,12 @@ def prepare_search(index: TrainedIndex) -> None:
         quantised_features(index)
 
 
+def attach_quantised(index: TrainedIndex, quantised: QuantisedFeatures) -> None:
+    """Use ``quantised`` (read with a stored index) as the index's int8 copy instead of building one."""
+    with _quantised_lock:
+        _quantised[index] = quantised
+
+
 def quantised_features(index: TrainedIndex) -> QuantisedFeatures:
     """The int8 copy of ``index``, built once while the index lives."""
     with _quantised_lock:

@@ -90,22 +90,36 @@ def build_index(recognition_model: str, version: str, faces: Iterable[tuple[str 
     With person ids, rows are grouped by person (persons in ascending id order);
     without, the index is a face list's.
     """
-    entries = sorted(faces, key=lambda entry: (entry[0] or "", entry[1]))
+    entries = list(faces)
     grouped = bool(entries) and entries[0][0] is not None
     if any((entry[0] is not None) != grouped for entry in entries):
         raise ValueError("an index holds either persons' faces or a list's faces, not both")
     features = np.empty((len(entries), FEATURE_DIMENSION), dtype=np.float32)
     for row, (_, _, data) in enumerate(entries):
         features[row] = feature_from_bytes(data)
+    owners = ids_to_rows(entry[0] or "" for entry in entries) if grouped else None
+    return index_from_rows(recognition_model, version, owners, ids_to_rows(entry[1] for entry in entries), features)
+
+
+def index_from_rows(
+    recognition_model: str, version: str, owners: np.ndarray | None, face_ids: np.ndarray, features: np.ndarray
+) -> TrainedIndex:
+    """An index of rows given as arrays: ``owners`` (N, 16) person ids or None, ``face_ids`` (N, 16), ``features``.
+
+    Rows are ordered by (person, face) id bytes, which is the order of their
+    canonical UUID strings, and grouped by person.
+    """
+    keys = (face_ids,) if owners is None else (face_ids, owners)
+    order = np.lexsort(tuple(column for ids in keys for column in ids.T[::-1]))
+    face_ids = face_ids[order]
+    features = np.ascontiguousarray(features[order], dtype=np.float32)
     person_ids = person_starts = None
-    if grouped:
-        owners = [owner for owner, _, _ in entries if owner is not None]  # every row has one when grouped
-        starts = [row for row, owner in enumerate(owners) if row == 0 or owner != owners[row - 1]]
-        person_ids = ids_to_rows(owners[row] for row in starts)
-        person_starts = np.asarray(starts, dtype=np.int64)
-    return TrainedIndex(
-        recognition_model, version, features, ids_to_rows(entry[1] for entry in entries), person_ids, person_starts
-    )
+    if owners is not None:
+        owners = owners[order]
+        changes = np.any(owners[1:] != owners[:-1], axis=1) if len(owners) else np.zeros(0, dtype=bool)
+        person_starts = np.flatnonzero(np.concatenate(([len(owners) > 0], changes))).astype(np.int64)
+        person_ids = owners[person_starts]
+    return TrainedIndex(recognition_model, version, features, face_ids, person_ids, person_starts)
 
 
 def index_to_bytes(index: TrainedIndex) -> bytes:

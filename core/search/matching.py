@@ -27,9 +27,10 @@ class Match:
     confidence: float
 
 
-def _matches(
+def ranked_matches(
     ids: np.ndarray, columns: np.ndarray, squared_distances: np.ndarray, threshold: float | None
 ) -> list[Match]:
+    """The candidates ``ids[columns]`` (nearest first) with their confidences, cut at ``threshold``."""
     confidences = confidence_from_squared_distance(squared_distances)
     return [
         Match(row_to_id(ids[column]), float(confidence))
@@ -47,7 +48,7 @@ def identify_persons(
     """
     assert index.person_ids is not None
     return [
-        _matches(index.person_ids, positions, distances, threshold)
+        ranked_matches(index.person_ids, positions, distances, threshold)
         for positions, distances in nearest_persons(index, queries, max_candidates)
     ]
 
@@ -55,7 +56,7 @@ def identify_persons(
 def similar_faces(index: TrainedIndex, query: np.ndarray, max_candidates: int, threshold: float | None) -> list[Match]:
     """The faces of ``index`` nearest to ``query``, most confident first, optionally cut at ``threshold``."""
     ((rows, distances),) = nearest_faces(index, query, max_candidates)
-    return _matches(index.face_ids, rows, distances, threshold)
+    return ranked_matches(index.face_ids, rows, distances, threshold)
 
 
 def nearest_confidence(squared_distances: np.ndarray) -> float:

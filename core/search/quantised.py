@@ -68,10 +68,9 @@ class QueryScores:
 
 
 @dataclass(frozen=True)
-class QuantisedFeatures:
-    """The int8 copy of an index's rows (inside its onnxruntime session) and the measured quantisation errors."""
+class QuantisationBounds:
+    """The scale and norm encoding of an int8 copy, and the quantisation errors measured when it was built."""
 
-    session: onnxruntime.InferenceSession
     scale: float
     norm_unit: float
     norm_offset: float
@@ -79,6 +78,27 @@ class QuantisedFeatures:
     largest_norm: float
     largest_row_error: float
     largest_norm_error: float
+
+    def bounds(self) -> QuantisationBounds:
+        return QuantisationBounds(**{name: getattr(self, name) for name in QuantisationBounds.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class QuantisedCodes(QuantisationBounds):
+    """The int8 copy of an index's rows, ``(128 + norm_columns, rows)``, with its bounds.
+
+    This is what a stored index keeps next to its float32 rows, so loading it is
+    reading, not recomputing.
+    """
+
+    row_codes: np.ndarray
+
+
+@dataclass(frozen=True)
+class QuantisedFeatures(QuantisationBounds):
+    """The int8 copy of an index's rows (inside its onnxruntime session) and the measured quantisation errors."""
+
+    session: onnxruntime.InferenceSession
 
     def scores(self, queries: np.ndarray) -> QueryScores:
         """Scores of float32 ``queries`` (Q, 128) against every row, (Q, rows) int32, with their bounds."""
@@ -141,8 +161,8 @@ def _norm_encoding(squared_norms: np.ndarray, scale: float, row_maxima: np.ndarr
     return offset, unit, min(MAX_NORM_COLUMNS, max(1, math.ceil(spread / (ROW_LEVELS * unit))))
 
 
-def quantise_features(features: np.ndarray) -> QuantisedFeatures:
-    """The int8 copy of non-empty float32 ``features`` (N, 128), with its session and measured errors."""
+def quantise_codes(features: np.ndarray) -> QuantisedCodes:
+    """The int8 copy of non-empty float32 ``features`` (N, 128), with its measured errors."""
     count, dimension = features.shape
     largest = float(np.max(np.abs(features)))
     scale = largest / ROW_LEVELS if largest > 0 else 1.0
@@ -164,8 +184,8 @@ def quantise_features(features: np.ndarray) -> QuantisedFeatures:
         codes = np.clip(np.rint(block / scale), -ROW_LEVELS, ROW_LEVELS)
         row_codes[:dimension, start : start + block.shape[0]] = codes.T
         largest_row_error = max(largest_row_error, float(np.max(np.linalg.norm(block - scale * codes, axis=1))))
-    return QuantisedFeatures(
-        session=create_session(_scoring_model(row_codes)),
+    return QuantisedCodes(
+        row_codes=row_codes,
         scale=scale,
         norm_unit=unit,
         norm_offset=offset,
@@ -174,3 +194,14 @@ def quantise_features(features: np.ndarray) -> QuantisedFeatures:
         largest_row_error=largest_row_error,
         largest_norm_error=float(np.max(np.abs(squared_norms - offset - unit * norm_codes))),
     )
+
+
+def quantised_from_codes(codes: QuantisedCodes) -> QuantisedFeatures:
+    """The searchable copy of stored codes: their onnxruntime session, prepacked once."""
+    session = create_session(_scoring_model(np.ascontiguousarray(codes.row_codes)))
+    return QuantisedFeatures(**vars(codes.bounds()), session=session)
+
+
+def quantise_features(features: np.ndarray) -> QuantisedFeatures:
+    """The int8 copy of non-empty float32 ``features`` (N, 128), with its session and measured errors."""
+    return quantised_from_codes(quantise_codes(features))

@@ -64,13 +64,21 @@ var tables = [
   'facemembers'
   'facetraining'
   'detectedfaces'
+  'directorypersons'
+  'directoryfaces'
+  'directoryoperations'
+  'dynamicgroups'
+  'dynamicgroupmembers'
 ]
 var containers = [
   'trainedindexes'
+  'directoryindex'
 ]
 var queues = [
   'face-training'
   'face-training-poison'
+  'face-directory'
+  'face-directory-poison'
 ]
 var deploymentContainerName = 'app-package'
 var apiKeysSecretName = 'face-api-keys'

@@ -22,9 +22,12 @@ locals {
   api_keys_secret_name = "face-api-keys"
   deployment_container = "app-package"
 
-  tables     = ["facecollections", "facemembers", "facetraining", "detectedfaces"]
-  containers = ["trainedindexes"]
-  queues     = ["face-training", "face-training-poison"]
+  tables = [
+    "facecollections", "facemembers", "facetraining", "detectedfaces",
+    "directorypersons", "directoryfaces", "directoryoperations", "dynamicgroups", "dynamicgroupmembers",
+  ]
+  containers = ["trainedindexes", "directoryindex"]
+  queues     = ["face-training", "face-training-poison", "face-directory", "face-directory-poison"]
 }
 
 # Created before the app so that its role assignments are in place when the

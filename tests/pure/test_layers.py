@@ -4,7 +4,7 @@
 - ``core/storage`` speaks only in storage terms: it imports other storage modules,
   ``core.settings``, ``core.limits``, the Azure SDKs, numpy and the standard library.
 - ``functions`` reaches the core only through the services (``core.collections``,
-  ``core.operations``) and the foundation (``core.errors``, ``core.settings``,
+  ``core.operations``, ``core.directory``) and the foundation (``core.errors``, ``core.settings``,
   ``core.auth``, ``core.limits``, ``core.api_versions``), never storage, vision or the other internals.
 
 Every import counts, including those inside functions; ``from a import b``
@@ -33,6 +33,7 @@ STORAGE_MAY_IMPORT = (
 FUNCTIONS_MAY_IMPORT_FROM_CORE = (
     "core.collections",
     "core.operations",
+    "core.directory",
     "core.errors",
     "core.settings",
     "core.auth",

@@ -1,0 +1,22 @@
+"""The PersonDirectory's background functions: the queue-triggered job runner and the purge of old operations."""
+
+import azure.functions as func
+
+from core.directory.indexer import DIRECTORY_QUEUE, run_directory_job
+from core.directory.operations import purge_expired_operations
+
+PURGE_SCHEDULE = "0 17 * * * *"
+
+blueprint = func.Blueprint()
+
+
+@blueprint.function_name(name="Directory_Job")
+@blueprint.queue_trigger(arg_name="msg", queue_name=DIRECTORY_QUEUE, connection="AzureWebJobsStorage")
+def directory_job(msg: func.QueueMessage) -> None:
+    run_directory_job(msg.get_body(), msg.dequeue_count or 1)
+
+
+@blueprint.function_name(name="Directory_PurgeExpiredOperations")
+@blueprint.timer_trigger(arg_name="timer", schedule=PURGE_SCHEDULE, run_on_startup=False, use_monitor=False)
+def purge_operations_on_timer(timer: func.TimerRequest) -> None:
+    purge_expired_operations()

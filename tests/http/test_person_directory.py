@@ -1,0 +1,272 @@
+"""The PersonDirectory over real HTTP (dev host + Azurite): persons, faces per recognition model, long-running
+operations, and Identify / Verify against the directory, with the documented errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from servers import FaceClient
+
+PREVIEW = "v1.1-preview.1"
+MODEL = "recognition_04"
+OCTET = {"Content-Type": "application/octet-stream"}
+KNN = Path("face_recognition") / "examples" / "knn_examples"
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture()
+def preview(devhost: Any) -> Iterator[FaceClient]:
+    with FaceClient(devhost.versioned_url(PREVIEW), devhost.key) as client:
+        yield client
+
+
+def error_of(response: Any) -> tuple[int, str, str]:
+    body = response.json()
+    return response.status_code, body["error"]["code"], body["error"]["message"]
+
+
+def operation_path(client: FaceClient, response: Any) -> str:
+    location = response.headers["operation-Location"]
+    assert location.startswith(client.base_url + "/operations/"), location
+    return location[len(client.base_url) :]
+
+
+def wait_for(client: FaceClient, response: Any, timeout: float = 60) -> dict[str, Any]:
+    """Poll a 202's operation until it is terminal; its last body."""
+    path = operation_path(client, response)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(path).json()
+        if body["status"] in ("succeeded", "failed"):
+            return body
+        assert body["status"] in ("notStarted", "running"), body
+        time.sleep(0.2)
+    pytest.fail(f"operation {path} did not finish")
+
+
+def create_person(client: FaceClient, name: str = "a person", **body: Any) -> str:
+    response = client.post("/persons", json={"name": name, **body})
+    assert response.status_code == 202, response.text
+    assert wait_for(client, response)["status"] == "succeeded"
+    return response.json()["personId"]
+
+
+def photo(shared_data: Path, person: str, index: int = 0) -> bytes:
+    return sorted((shared_data / KNN / "train" / person).iterdir())[index].read_bytes()
+
+
+def largest_face(client: FaceClient, image: bytes) -> str:
+    faces = client.post("/detect?returnFaceId=false", data=image, headers=OCTET).json()
+    box = faces[0]["faceRectangle"]
+    return ",".join(str(box[side]) for side in ("left", "top", "width", "height"))
+
+
+def add_face(client: FaceClient, person_id: str, image: bytes, **params: str) -> Any:
+    params.setdefault("targetFace", largest_face(client, image))
+    url = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
+    return client.post(url, params=params, data=image, headers=OCTET)
+
+
+def query_faces(client: FaceClient, image: bytes) -> list[str]:
+    faces = client.post(f"/detect?recognitionModel={MODEL}", data=image, headers=OCTET).json()
+    return [face["faceId"] for face in faces]
+
+
+def test_operations_exist_only_in_the_versions_that_have_them(devhost: Any) -> None:
+    for version, code in (("v1.0", "ResourceNotFound"), ("v1.2", "ResourceNotFound"), (PREVIEW, "ResourceNotFound")):
+        with FaceClient(devhost.versioned_url(version), devhost.key) as client:
+            assert error_of(client.get(f"/operations/{UNKNOWN_ID}"))[:2] == (404, code)
+            assert client.get("/persons").status_code == (200 if version == PREVIEW else 404)
+    with FaceClient(devhost.versioned_url(PREVIEW), devhost.key) as client:
+        assert error_of(client.get("/operations/not-a-uuid"))[0] == 404
+
+
+def test_person_lifecycle_and_errors(preview: FaceClient) -> None:
+    created = preview.post("/persons", json={"name": "first", "userData": "data"})
+    assert created.status_code == 202
+    person_id = created.json()["personId"]
+    assert created.headers["Location"] == f"{preview.base_url}/persons/{person_id}"
+    operation = wait_for(preview, created)
+    assert set(operation) == {"operationId", "status", "createdTime", "lastActionTime", "finishedTime", "message"}
+    assert operation["status"] == "succeeded" and operation["message"] is None
+    assert operation_path(preview, created) == f"/operations/{operation['operationId']}"
+
+    assert preview.get(f"/persons/{person_id}").json() == {"personId": person_id, "name": "first", "userData": "data"}
+    second = create_person(preview, "second")
+    listed = preview.get("/persons").json()
+    ids = [entry["personId"] for entry in listed]
+    assert ids == sorted(ids) and {person_id, second} <= set(ids)
+    first_two = sorted([person_id, second])
+    after = preview.get("/persons", params={"start": first_two[0], "top": 1}).json()
+    assert len(after) == 1 and after[0]["personId"] > first_two[0]
+
+    assert preview.patch(f"/persons/{person_id}", json={"name": "renamed"}).status_code == 200
+    assert preview.get(f"/persons/{person_id}").json()["name"] == "renamed"
+    assert preview.get(f"/persons/{person_id}").json()["userData"] == "data"
+
+    assert error_of(preview.post("/persons", json={})) == (400, "BadArgument", "'name' is empty.")
+    assert error_of(preview.post("/persons", json={"name": "x" * 129}))[2] == "'name' is too long."
+    assert error_of(preview.post("/persons", json={"name": "x", "userData": "u" * 16385}))[2] == (
+        "'userData' is too long."
+    )
+    assert error_of(preview.post("/persons", data=b"{", headers={"Content-Type": "application/json"}))[2] == (
+        "JSON parsing error."
+    )
+    assert error_of(preview.post("/persons", data=b"x", headers={"Content-Type": "text/plain"}))[:2] == (
+        415,
+        "BadArgument",
+    )
+    assert error_of(preview.get("/persons", params={"start": "nope"})) == (
+        400,
+        "BadArgument",
+        "'start' is not valid person ID.",
+    )
+    assert error_of(preview.get("/persons", params={"top": 1001}))[2] == "'top' is invalid."
+    assert error_of(preview.get(f"/persons/{UNKNOWN_ID}")) == (404, "PersonNotFound", "Person is not found.")
+    assert error_of(preview.get("/persons/bad")) == (404, "PersonNotFound", "Person ID is invalid.")
+    assert error_of(preview.patch(f"/persons/{person_id}", json={})) == (
+        400,
+        "BadArgument",
+        "Both 'name' and 'userData' are empty.",
+    )
+    assert error_of(preview.delete(f"/persons/{UNKNOWN_ID}"))[:2] == (404, "PersonNotFound")
+    assert preview.get(f"/persons/{person_id}/dynamicPersonGroupReferences").json() == {"dynamicPersonGroupIds": []}
+
+    deleted = preview.delete(f"/persons/{person_id}")
+    assert deleted.status_code == 202 and deleted.content == b""
+    assert wait_for(preview, deleted)["status"] == "succeeded"
+    assert error_of(preview.get(f"/persons/{person_id}"))[:2] == (404, "PersonNotFound")
+    assert person_id not in [entry["personId"] for entry in preview.get("/persons").json()]
+
+
+@pytest.mark.slow
+def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClient, shared_data: Path) -> None:
+    person_id = create_person(preview, "biden")
+    image = photo(shared_data, "biden")
+    added = add_face(preview, person_id, image, userData="face data")
+    assert added.status_code == 202, added.text
+    face_id = added.json()["persistedFaceId"]
+    faces_url = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
+    assert added.headers["Location"] == f"{preview.base_url}{faces_url}/{face_id}"
+    assert wait_for(preview, added)["status"] == "succeeded"
+
+    assert preview.get(faces_url).json() == {"personId": person_id, "persistedFaceIds": [face_id]}
+    assert preview.get(f"{faces_url}/{face_id}").json() == {"persistedFaceId": face_id, "userData": "face data"}
+    assert preview.patch(f"{faces_url}/{face_id}", json={"userData": "new"}).status_code == 200
+    assert preview.get(f"{faces_url}/{face_id}").json()["userData"] == "new"
+
+    query = query_faces(preview, photo(shared_data, "biden", 1))
+    for scope in (["*"], [person_id]):
+        (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": scope}).json()
+        assert result["candidates"][0]["personId"] == person_id, scope
+    verified = preview.post("/verify", json={"faceId": query[0], "personId": person_id}).json()
+    assert verified["isIdentical"] is True and verified["confidence"] >= 0.5
+    with FaceClient(preview.base_url.replace(PREVIEW, "v1.2"), preview.headers["Ocp-Apim-Subscription-Key"]) as ga:
+        (result,) = ga.post("/identify", json={"faceIds": query[:1], "personIds": [person_id]}).json()
+        assert result["candidates"][0]["personId"] == person_id
+
+    deleted = preview.delete(f"{faces_url}/{face_id}")
+    assert deleted.status_code == 202
+    assert error_of(preview.get(f"{faces_url}/{face_id}"))[:2] == (404, "PersistedFaceNotFound")
+    assert wait_for(preview, deleted)["status"] == "succeeded"
+    (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": ["*"]}).json()
+    assert person_id not in [candidate["personId"] for candidate in result["candidates"]]
+    assert error_of(preview.post("/verify", json={"faceId": query[0], "personId": person_id}))[:2] == (
+        404,
+        "PersistedFaceNotFound",
+    )
+
+    again = add_face(preview, person_id, image)
+    assert wait_for(preview, again)["status"] == "succeeded"
+    removed = preview.delete(f"/persons/{person_id}")
+    assert wait_for(preview, removed)["status"] == "succeeded"
+    (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": ["*"]}).json()
+    assert person_id not in [candidate["personId"] for candidate in result["candidates"]]
+
+
+@pytest.mark.slow
+def test_add_face_errors_answer_before_anything_is_stored(preview: FaceClient, shared_data: Path) -> None:
+    person_id = create_person(preview)
+    url = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
+    several = (shared_data / KNN / "test" / "obama_and_biden.jpg").read_bytes()
+    assert error_of(preview.post(url, data=several, headers=OCTET))[:2] == (400, "InvalidImage")
+    assert error_of(preview.post(url, data=b"x" * 2048, headers=OCTET))[:2] == (400, "InvalidImage")
+    assert error_of(preview.post(url, data=b"{", headers={"Content-Type": "application/json"}))[2] == (
+        "JSON parsing error."
+    )
+    assert error_of(preview.post(url, data=b"x", headers={"Content-Type": "text/plain"}))[0] == 415
+    assert preview.get(url).json()["persistedFaceIds"] == []
+    image = photo(shared_data, "biden")
+    assert error_of(preview.post(url.replace(MODEL, "recognition_01"), data=image, headers=OCTET)) == (
+        400,
+        "BadArgument",
+        "Recognition model is not supported for this feature.",
+    )
+    assert error_of(preview.get(url.replace(MODEL, "recognition_09")))[2] == "'recognitionModel' is invalid."
+    assert error_of(add_face(preview, UNKNOWN_ID, image))[:2] == (404, "PersonNotFound")
+    assert error_of(add_face(preview, person_id, image, userData="u" * 1025))[2] == "'userData' is too long."
+    assert error_of(preview.get(f"{url}/{UNKNOWN_ID}"))[:2] == (404, "PersistedFaceNotFound")
+    assert error_of(preview.get(f"{url}/bad"))[:2] == (404, "PersistedFaceNotFound")
+    assert error_of(preview.delete(f"{url}/{UNKNOWN_ID}"))[:2] == (404, "PersistedFaceNotFound")
+
+
+@pytest.mark.slow
+def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, shared_data: Path) -> None:
+    names: dict[str, str] = {}
+    pending = []
+    for person_dir in sorted((shared_data / KNN / "train").iterdir()):
+        person_id = create_person(preview, person_dir.name)
+        names[person_id] = person_dir.name
+        for image in sorted(person_dir.iterdir()):
+            added = add_face(preview, person_id, image.read_bytes())
+            assert added.status_code == 202, (image.name, added.text)
+            pending.append(added)
+    assert all(wait_for(preview, added)["status"] == "succeeded" for added in pending)
+    expected = {
+        "alex_lacamoire1.jpg": {"alex_lacamoire"},
+        "johnsnow_test1.jpg": {"kit_harington"},
+        "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
+        "obama1.jpg": {"obama"},
+        "obama_and_biden.jpg": {"obama", "biden"},
+    }
+    for scope in (["*"], list(names)):
+        for image, people in expected.items():
+            faces = query_faces(preview, (shared_data / KNN / "test" / image).read_bytes())[:10]
+            results = preview.post("/identify", json={"faceIds": faces, "personIds": scope}).json()
+            found = [
+                names.get(result["candidates"][0]["personId"], "someone else")
+                for result in results
+                if result["candidates"]
+            ]
+            assert sorted(found) == sorted(people), (image, scope == ["*"])
+    for person_id in names:
+        preview.delete(f"/persons/{person_id}")
+
+
+def test_identify_and_verify_errors(preview: FaceClient) -> None:
+    body = {"faceIds": [UNKNOWN_ID], "personIds": ["*"], "personGroupId": "group"}
+    assert error_of(preview.post("/identify", json=body)) == (
+        400,
+        "IncompatibleIdentificationScopeParametersCombination",
+        "Incompatible identification scope parameters are present in the request.",
+    )
+    assert error_of(preview.post("/identify", json={"faceIds": [UNKNOWN_ID], "personIds": []}))[:2] == (
+        400,
+        "BadArgument",
+    )
+    assert error_of(preview.post("/identify", json={"faceIds": [UNKNOWN_ID], "personIds": ["nope"]}))[2] == (
+        "Person ID is invalid."
+    )
+    assert error_of(preview.post("/identify", json={"faceIds": [UNKNOWN_ID], "personIds": ["*"]})) == (
+        400,
+        "FaceNotFound",
+        "Face is not found.",
+    )
+    assert error_of(preview.post("/verify", json={"faceId": UNKNOWN_ID, "personId": "bad"}))[:2] == (
+        404,
+        "FaceNotFound",
+    )
