@@ -3,17 +3,18 @@ operations, and Identify / Verify against the directory, with the documented err
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import FaceClient
+
+from tests.support.helpers import OCTET, error_of
+from tests.support.polling import wait_until
+from tests.support.servers import FaceClient
 
 PREVIEW = "v1.1-preview.1"
 MODEL = "recognition_04"
-OCTET = {"Content-Type": "application/octet-stream"}
 KNN = Path("face_recognition") / "examples" / "knn_examples"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
@@ -22,11 +23,6 @@ UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 def preview(devhost: Any) -> Iterator[FaceClient]:
     with FaceClient(devhost.versioned_url(PREVIEW), devhost.key) as client:
         yield client
-
-
-def error_of(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["error"]["code"], body["error"]["message"]
 
 
 def operation_path(client: FaceClient, response: Any) -> str:
@@ -38,14 +34,13 @@ def operation_path(client: FaceClient, response: Any) -> str:
 def wait_for(client: FaceClient, response: Any, timeout: float = 60) -> dict[str, Any]:
     """Poll a 202's operation until it is terminal; its last body."""
     path = operation_path(client, response)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = client.get(path).json()
-        if body["status"] in ("succeeded", "failed"):
-            return body
-        assert body["status"] in ("notStarted", "running"), body
-        time.sleep(0.2)
-    pytest.fail(f"operation {path} did not finish")
+
+    def terminal() -> dict[str, Any] | None:
+        body: dict[str, Any] = client.get(path).json()
+        assert body["status"] in ("notStarted", "running", "succeeded", "failed"), body
+        return body if body["status"] in ("succeeded", "failed") else None
+
+    return wait_until(terminal, timeout, f"operation {path} to finish")
 
 
 def create_person(client: FaceClient, name: str = "a person", **body: Any) -> str:

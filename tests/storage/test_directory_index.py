@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from servers import Azurite, storage_at
 
 from core import limits
 from core.directory import faces, indexer, operations
@@ -30,6 +29,7 @@ from core.storage.directory_index import read_manifest, read_segment
 from core.storage.directory_operations import read_operation
 from core.storage.resources import DIRECTORY_POISON_QUEUE, DIRECTORY_QUEUE
 from devhost.trigger_host import QueueListener, QueueOptions
+from tests.support.servers import Azurite, storage_at
 
 MODEL = "recognition_04"
 
