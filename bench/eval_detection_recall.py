@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.vision.catalog import DETECTION_MODELS  # noqa: E402
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector  # noqa: E402
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector, YunetFaceDetector  # noqa: E402
 from core.vision.registry import get_detection_model  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "data"
@@ -40,6 +40,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "dlib_reference.json"
 MATCH_IOU = 0.5
 FACE_PHOTO = "face_recognition/examples/obama.jpg"
 BACKGROUND_PHOTO = "dlib_faces/dogs.jpg"
+YUNET_THRESHOLDS = (0.9, 0.8, 0.7, 0.6, 0.5)
 FACE_WIDTHS = (8, 10, 12, 14, 16, 20, 24, 28, 32, 36, 40, 48, 64, 80, 96)
 
 Box = tuple[float, float, float, float]
@@ -170,6 +171,8 @@ def main() -> None:
     evaluate("dlib HOG, upsample 1 (recorded)", recorded("hog", 1), truths, images)
     for min_face_size in (36, 24, 20):
         evaluate(f"MTCNN, min face {min_face_size}", live(MtcnnFaceDetector(min_face_size)), truths, images)
+    for threshold in YUNET_THRESHOLDS:
+        evaluate(f"YuNet, score >= {threshold}", live(YunetFaceDetector(threshold)), truths, images)
     evaluate("MMOD (ours), upsample 0", live(DlibCnnFaceDetector(0)), truths, images)
     evaluate("MMOD (ours), upsample 1", live(DlibCnnFaceDetector(1)), truths, images)
     for name in DETECTION_MODELS:

@@ -36,20 +36,21 @@ from functools import cache
 
 from core.vision.catalog import DETECTION_MODELS, RECOGNITION_MODELS, check_detection_model, check_recognition_model
 from core.vision.detection.base import FaceDetector
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector, YunetFaceDetector
 from core.vision.recognition.base import FaceRecognizer
 from core.vision.recognition.dlib_resnet import DlibResnetRecognizer
+from core.vision.recognition.sface import SfaceRecognizer
 
 DETECTORS: dict[str, Callable[[], FaceDetector]] = {
     "detection_01": lambda: MtcnnFaceDetector(min_face_size=36, refine=True),
     "detection_02": lambda: DlibCnnFaceDetector(upsample=0),
-    "detection_03": lambda: MtcnnFaceDetector(min_face_size=24, refine=True),
+    "detection_03": YunetFaceDetector,
 }
 RECOGNIZERS: dict[str, Callable[[], FaceRecognizer]] = {
     "recognition_01": DlibResnetRecognizer,
     "recognition_02": DlibResnetRecognizer,
-    "recognition_03": DlibResnetRecognizer,
-    "recognition_04": DlibResnetRecognizer,
+    "recognition_03": SfaceRecognizer,
+    "recognition_04": SfaceRecognizer,
 }
 # Every name the catalogue accepts is served, and nothing else.
 assert DETECTORS.keys() == DETECTION_MODELS.keys() and tuple(RECOGNIZERS) == RECOGNITION_MODELS

@@ -12,8 +12,9 @@ from core.vision.catalog import (
     RECOGNITION_MODELS,
     check_detection_request,
 )
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector, YunetFaceDetector
 from core.vision.recognition.dlib_resnet import DlibResnetRecognizer
+from core.vision.recognition.sface import SfaceRecognizer
 from core.vision.registry import get_detection_model, get_recognition_model
 
 
@@ -33,20 +34,23 @@ def test_detectors_behind_the_names() -> None:
     default = get_detection_model("detection_01")
     assert isinstance(default, MtcnnFaceDetector) and default.min_face_size == 36
     assert isinstance(get_detection_model("detection_02"), DlibCnnFaceDetector)
-    small_faces = get_detection_model("detection_03")
-    assert isinstance(small_faces, MtcnnFaceDetector) and small_faces.min_face_size < 36
+    assert isinstance(get_detection_model("detection_03"), YunetFaceDetector)
 
 
 def test_detectors_are_built_once_and_names_ignore_case() -> None:
     assert get_detection_model("Detection_01") is get_detection_model("detection_01")
 
 
-def test_every_recognition_model_is_dlibs_resnet_today_loaded_once() -> None:
+def test_recognition_01_02_are_dlibs_resnet_and_03_04_sface_each_loaded_once() -> None:
     recognizer = get_recognition_model(DEFAULT_RECOGNITION_MODEL)
     assert isinstance(recognizer, DlibResnetRecognizer)
     assert (recognizer.name, recognizer.feature_length) == ("dlib_face_recognition_resnet_model_v1", 128)
-    assert {id(get_recognition_model(name)) for name in RECOGNITION_MODELS} == {id(recognizer)}
-    assert get_recognition_model("RECOGNITION_04") is recognizer
+    assert get_recognition_model("Recognition_02") is recognizer
+    sface = get_recognition_model("recognition_03")
+    assert isinstance(sface, SfaceRecognizer)
+    assert (sface.name, sface.feature_length) == ("face_recognition_sface_2021dec_int8bq", 128)
+    assert get_recognition_model("RECOGNITION_04") is sface
+    assert {id(get_recognition_model(name)) for name in RECOGNITION_MODELS} == {id(recognizer), id(sface)}
 
 
 def test_unknown_names_are_bad_arguments() -> None:
