@@ -21,12 +21,17 @@ the figures are in the README's Models section):
   are dlib's own; it misses faces smaller than its 80-pixel window and costs
   several times detection_01. Like Azure's detection_02 it returns neither
   landmarks nor attributes.
-* detection_03: MTCNN from 24-pixel faces, refined as detection_01: smaller
-  faces for more time (Azure's detection_03 is its small-face model).
+* detection_03: YuNet (``core.vision.detection.yunet``), its boxes calibrated
+  to dlib's convention and not refined, with its five landmarks: it finds small
+  faces (Azure's detection_03 is its small-face model) with the best recall on
+  the annotated faces, several times faster than MTCNN from 24-pixel faces with
+  refinement, which served the name before.
 
-All four recognition models are dlib's face recognition ResNet today. Names are
-matched case-insensitively. Each factory is called on first use, once per
-process.
+recognition_01/02 are dlib's face recognition ResNet (features equal dlib's),
+recognition_03/04 OpenCV Zoo's SFace (``core.vision.recognition.sface``), the
+pair Microsoft recommends being detection_03 with recognition_04; each model's
+same-person rule is in ``core.vision.catalog``. Names are matched
+case-insensitively. Each factory is called on first use, once per process.
 """
 
 from __future__ import annotations

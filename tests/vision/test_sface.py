@@ -21,7 +21,7 @@ import pytest
 from opencv_reference import REFERENCE_PHOTOS, load_bgr
 
 from core.vision.alignment import similarity_transform, warp_affine
-from core.vision.conversion.quantised_weights import fold_quantised_weights
+from core.vision.conversion.quantised_weights import fold_quantised_weights, without_unread_inputs
 from core.vision.detection.base import DetectedFace
 from core.vision.detection.yunet import model_path as yunet_path
 from core.vision.model_files import cached_artifact
@@ -93,12 +93,7 @@ def test_a_face_without_landmarks_is_aligned_on_dlibs_68_points(shared_data: Pat
 
 def test_folding_the_weights_keeps_the_shipped_graphs_outputs(shared_data: Path) -> None:
     """The shipped graph, runnable once its unused inputs are dropped, against the folded one."""
-    shipped = onnx.load(str(model_path()))
-    initializers = {tensor.name for tensor in shipped.graph.initializer}
-    read = {name for node in shipped.graph.node for name in node.input}
-    inputs = [value for value in shipped.graph.input if value.name in read and value.name not in initializers]
-    del shipped.graph.input[:]
-    shipped.graph.input.extend(inputs)
+    shipped = without_unread_inputs(onnx.load(str(model_path())))
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     as_shipped = onnxruntime.InferenceSession(shipped.SerializeToString(), options, providers=["CPUExecutionProvider"])

@@ -89,11 +89,20 @@ def fold_quantised_weights(model: onnx.ModelProto) -> onnx.ModelProto:
     graph.node.extend(kept_nodes)
     del graph.initializer[:]
     graph.initializer.extend(numpy_helper.from_array(value, name) for name, value in constants.items() if name in read)
-    inputs = [value for value in graph.input if value.name in read and value.name not in constants]
+    del graph.value_info[:]
+    return without_unread_inputs(folded)
+
+
+def without_unread_inputs(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` (changed in place) with only the graph inputs that a node reads and no initializer
+    provides: the shipped graph as onnxruntime can run it, weights still dequantised per call."""
+    graph = model.graph
+    initializers = {tensor.name for tensor in graph.initializer}
+    read = {name for node in graph.node for name in node.input} | {output.name for output in graph.output}
+    inputs = [value for value in graph.input if value.name in read and value.name not in initializers]
     del graph.input[:]
     graph.input.extend(inputs)
-    del graph.value_info[:]
-    return folded
+    return model
 
 
 def free_dimensions(model: onnx.ModelProto, names: Mapping[tuple[str, int], str]) -> onnx.ModelProto:
