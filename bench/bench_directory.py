@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -33,16 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from tests.support.helpers import OCTET
+from tests.support.paths import SHARED_DATA
+from tests.support.servers import Azurite, DevHost, FaceClient
 
-from servers import Azurite, DevHost, FaceClient  # noqa: E402
-
-PHOTOS = ROOT.parent / "shared" / "data" / "face_recognition" / "examples" / "knn_examples" / "train"
+PHOTOS = SHARED_DATA / "face_recognition" / "examples" / "knn_examples" / "train"
 MODEL = "recognition_04"
 VERSION = "v1.1-preview.1"
-OCTET = {"Content-Type": "application/octet-stream"}
 
 
 def use_storage(connection_string: str) -> None:

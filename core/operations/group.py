@@ -1,6 +1,6 @@
 """Face - Group: split 2..1000 faceIds into groups of one person each, plus a messy group.
 
-Faces are linked when they are within dlib's same-person distance (confidence
+Faces are linked when they are within their recognition model's same-person distance (confidence
 >= 0.5, as Verify decides); each connected set of two or more faces is a group,
 largest first, and faces linked to no other form ``messyGroup``. Faces keep
 the order the request gave them in.

@@ -2,8 +2,8 @@
 
 Face-to-face compares two faceIds; face-to-person compares a faceId with the
 nearest of the person's persisted faces (no training needed), the same
-aggregation Identify uses. ``isIdentical`` is ``confidence >= 0.5``
-(``core.search.confidence``).
+aggregation Identify uses. ``isIdentical`` is ``confidence >= 0.5`` on the
+confidence curve of the faces' recognition model (``core.search.confidence``).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def verify_result(confidence: float) -> dict[str, Any]:
 def verify_face_to_face(body: dict[str, Any]) -> dict[str, Any]:
     face_ids = [required_face_id(body, "faceId1"), required_face_id(body, "faceId2")]
     first, second = load_query_faces(face_ids, FACE_NOT_FOUND_STATUS)
-    common_recognition_model([first, second])
-    return verify_result(nearest_confidence(squared_distances_to(first.feature[np.newaxis, :], second.feature)))
+    model = common_recognition_model([first, second])
+    return verify_result(nearest_confidence(squared_distances_to(first.feature[np.newaxis, :], second.feature), model))
 
 
 def verify_face_to_person(body: dict[str, Any]) -> dict[str, Any]:
@@ -54,9 +54,9 @@ def verify_face_to_person(body: dict[str, Any]) -> dict[str, Any]:
     group = named_collection(kind, collection_id, not_found)
     person = named_person(kind, collection_id, body["personId"])
     (face,) = load_query_faces([face_id], FACE_NOT_FOUND_STATUS)
-    common_recognition_model([face], group.recognition_model)
+    model = common_recognition_model([face], group.recognition_model)
     features = person_features(kind, collection_id, person)
-    return verify_result(nearest_confidence(squared_distances_to(features, face.feature)))
+    return verify_result(nearest_confidence(squared_distances_to(features, face.feature), model))
 
 
 def verify_face_to_directory_person(body: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def verify_face_to_directory_person(body: dict[str, Any]) -> dict[str, Any]:
         raise invalid_request_body()
     (face,) = load_query_faces([face_id], FACE_NOT_FOUND_STATUS)
     features = directory_person_features(body["personId"], face.recognition_model)
-    return verify_result(nearest_confidence(squared_distances_to(features, face.feature)))
+    return verify_result(nearest_confidence(squared_distances_to(features, face.feature), face.recognition_model))
 
 
 def squared_distances_to(features: np.ndarray, query: np.ndarray) -> np.ndarray:

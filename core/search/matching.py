@@ -2,10 +2,11 @@
 
 Identify and Find Similar take the nearest persons or faces from
 ``core.search.exact`` (exact, nearest first, ties by position in the index)
-and turn their distances into confidences (``core.search.confidence``). Since
-confidence falls as distance grows, the nearest candidates are the most
-confident ones, and a confidence threshold can be applied after the top-k
-selection.
+and turn their distances into confidences on the curve of the index's
+recognition model (``core.search.confidence``, the curves in
+``core.vision.catalog``). Since confidence falls as distance grows, the nearest
+candidates are the most confident ones, and a confidence threshold can be
+applied after the top-k selection.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.search.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance
+from core.search.confidence import ConfidenceCurve
 from core.search.exact import nearest_faces, nearest_persons
 from core.search.index import TrainedIndex, row_to_id
+from core.vision.catalog import confidence_curve
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,10 @@ class Match:
 
 
 def ranked_matches(
-    ids: np.ndarray, columns: np.ndarray, squared_distances: np.ndarray, threshold: float | None
+    ids: np.ndarray, columns: np.ndarray, squared_distances: np.ndarray, threshold: float | None, curve: ConfidenceCurve
 ) -> list[Match]:
-    """The candidates ``ids[columns]`` (nearest first) with their confidences, cut at ``threshold``."""
-    confidences = confidence_from_squared_distance(squared_distances)
+    """The candidates ``ids[columns]`` (nearest first) with their confidences on ``curve``, cut at ``threshold``."""
+    confidences = curve.confidences(squared_distances)
     return [
         Match(row_to_id(ids[column]), float(confidence))
         for column, confidence in zip(columns.tolist(), confidences.tolist(), strict=True)
@@ -47,8 +49,9 @@ def identify_persons(
     At most ``max_candidates`` per query, most confident first.
     """
     assert index.person_ids is not None
+    curve = confidence_curve(index.recognition_model)
     return [
-        ranked_matches(index.person_ids, positions, distances, threshold)
+        ranked_matches(index.person_ids, positions, distances, threshold, curve)
         for positions, distances in nearest_persons(index, queries, max_candidates)
     ]
 
@@ -56,12 +59,13 @@ def identify_persons(
 def similar_faces(index: TrainedIndex, query: np.ndarray, max_candidates: int, threshold: float | None) -> list[Match]:
     """The faces of ``index`` nearest to ``query``, most confident first, optionally cut at ``threshold``."""
     ((rows, distances),) = nearest_faces(index, query, max_candidates)
-    return ranked_matches(index.face_ids, rows, distances, threshold)
+    return ranked_matches(index.face_ids, rows, distances, threshold, confidence_curve(index.recognition_model))
 
 
-def nearest_confidence(squared_distances: np.ndarray) -> float:
-    """The confidence of the nearest of some squared distances (a face against a person's faces)."""
-    return float(confidence_from_squared_distance(np.min(squared_distances)))
+def nearest_confidence(squared_distances: np.ndarray, recognition_model: str) -> float:
+    """The confidence of the nearest of some squared distances between features of
+    ``recognition_model`` (a face against a person's faces)."""
+    return float(confidence_curve(recognition_model).confidences(np.min(squared_distances)))
 
 
 def _link_distances(features: np.ndarray) -> np.ndarray:
@@ -77,8 +81,8 @@ def _link_distances(features: np.ndarray) -> np.ndarray:
 def group_by_similarity(index: TrainedIndex, rank: np.ndarray) -> tuple[list[list[int]], list[int]]:
     """Partition the rows of ``index`` into groups of one person each, and the rows alike no other.
 
-    Two faces are linked when their distance is within dlib's same-person
-    threshold; a group is a connected component of that graph (the graph
+    Two faces are linked when their distance is within the same-person
+    threshold of the index's recognition model; a group is a connected component of that graph (the graph
     dlib's face-clustering example builds). Components are found by min-label
     propagation with pointer jumping, all in matrix operations. ``rank[row]``
     is the row's position in the caller's order: rows are listed in that order,
@@ -86,7 +90,7 @@ def group_by_similarity(index: TrainedIndex, rank: np.ndarray) -> tuple[list[lis
     form the messy group.
     """
     count = len(index)
-    linked = _link_distances(index.features) <= SAME_PERSON_DISTANCE**2
+    linked = _link_distances(index.features) <= confidence_curve(index.recognition_model).same_person_distance ** 2
     labels = np.arange(count)
     while True:
         proposed = np.where(linked, labels[np.newaxis, :], count).min(axis=1)

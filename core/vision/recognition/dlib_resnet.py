@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core.geometry import Box, PixelBox
+from core.vision.alignment import similarity_transform
 from core.vision.conversion.dlib_dnn import FACE_RECOGNITION_RESNET, LossMetric, read_loss
 from core.vision.conversion.onnx_export import export_dlib_network
 from core.vision.detection.base import DetectedFace
@@ -69,29 +70,13 @@ def _lround(value: float) -> int:
     return int(np.sign(value) * np.floor(abs(value) + 0.5))
 
 
-def _similarity_transform(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """dlib's find_similarity_transform (Umeyama): least-squares scale, rotation and translation."""
-    mean_source, mean_target = source.mean(axis=0), target.mean(axis=0)
-    centred_source, centred_target = source - mean_source, target - mean_target
-    sigma_source = (centred_source**2).sum() / len(source)
-    covariance = centred_target.T @ centred_source / len(source)
-    u, d, vt = np.linalg.svd(covariance)
-    s = np.eye(2)
-    determinant = np.linalg.det(covariance)
-    if determinant < 0 or (determinant == 0 and np.linalg.det(u) * np.linalg.det(vt) < 0):
-        s[(1, 1) if d[1] < d[0] else (0, 0)] = -1
-    rotation = u @ s @ vt
-    scale = np.trace(np.diag(d) @ s) / sigma_source if sigma_source != 0 else 1.0
-    return scale * rotation, mean_target - scale * rotation @ mean_source
-
-
 def face_chip_details(shape5: np.ndarray, size: int = CHIP_SIZE, padding: float = CHIP_PADDING) -> ChipDetails:
     """dlib's ``get_face_chip_details`` for a 5-point shape (rounded to whole pixels)."""
     parts = np.floor(np.asarray(shape5, dtype=np.float64) + 0.5)
     if parts.shape != (5, 2):
         raise ValueError(f"a 5-point shape is a (5, 2) array, got {parts.shape}")
     chip_points = (padding + CHIP_TEMPLATE_5) / (2 * padding + 1) * size
-    m, b = _similarity_transform(chip_points, parts)
+    m, b = similarity_transform(chip_points, parts)
     angle = float(np.arctan2(m[1, 0], m[0, 0]))
     scale = float(np.hypot(m[0, 0], m[1, 0]))
     centre = m @ np.array([size / 2.0, size / 2.0]) + b
