@@ -18,7 +18,6 @@ import numpy as np
 import onnx
 import onnxruntime
 import pytest
-from opencv_reference import REFERENCE_PHOTOS, load_bgr
 
 from core.vision.alignment import similarity_transform, warp_affine
 from core.vision.conversion.quantised_weights import fold_quantised_weights, without_unread_inputs
@@ -27,6 +26,7 @@ from core.vision.detection.yunet import model_path as yunet_path
 from core.vision.model_files import cached_artifact
 from core.vision.recognition.sface import FEATURE_LENGTH, TEMPLATE, SfaceRecognizer, aligned_crop, model_path
 from core.vision.registry import get_detection_model, get_recognition_model
+from tests.support.opencv_reference import REFERENCE_PHOTOS, load_bgr
 
 MIN_COSINE = 0.9999
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from opencv_reference import REFERENCE_PHOTOS, load_bgr
 
 from core.vision.detection.detectors import YunetFaceDetector
 from core.vision.detection.yunet import NMS_THRESHOLD, TOP_K, Yunet, model_path
 from core.vision.registry import get_detection_model
+from tests.support.opencv_reference import REFERENCE_PHOTOS, load_bgr
 
 MAX_PIXELS = 1.0
 """Boxes and landmarks agree with OpenCV's within a pixel."""
