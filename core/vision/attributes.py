@@ -1,9 +1,11 @@
 """Azure Face's ``faceAttributes`` that can be measured from pixels and landmarks.
 
-Supported: ``headPose``, ``blur``, ``exposure``, ``noise`` and
-``qualityForRecognition``, in Azure v1.0's response shapes. The attributes
-that need a trained classifier (age, gender, smile, facialHair, glasses,
-emotion, hair, makeup, occlusion, accessories, mask) are refused by name.
+Supported: ``headPose``, ``blur``, ``exposure``, ``noise``,
+``qualityForRecognition`` and ``mask``, in Azure v1.0's response shapes. The
+attributes that need a trained classifier (age, gender, smile, facialHair,
+glasses, emotion, hair, makeup, occlusion, accessories) are refused by name.
+Which detection model may return which attribute is ``core.vision.catalog``'s
+rule (``mask`` only with detection_03, as Azure).
 
 How each is measured (the face region is the face box clipped to the image,
 in Rec. 601 luma):
@@ -31,6 +33,8 @@ in Rec. 601 luma):
   value is under 0.1 or over 0.9; ``High`` when the shorter side is at least
   100 px, |yaw| and |pitch| are at most 20, blur and noise are Low and
   exposure is Good; ``Medium`` otherwise.
+* ``mask``: the colours of the nose, mouth and chin compared with the skin of
+  the glabella and forehead (``core.vision.mask``).
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ import numpy as np
 
 from core.errors import bad_argument
 from core.geometry import Box
+from core.vision.mask import mask
 
-SUPPORTED_ATTRIBUTES = ("headPose", "blur", "exposure", "noise", "qualityForRecognition")
+SUPPORTED_ATTRIBUTES = ("headPose", "blur", "exposure", "noise", "qualityForRecognition", "mask")
 UNSUPPORTED_ATTRIBUTES = (
     "age",
     "gender",
@@ -56,8 +61,9 @@ UNSUPPORTED_ATTRIBUTES = (
     "makeup",
     "occlusion",
     "accessories",
-    "mask",
 )
+QUALITY_INPUTS = ("headPose", "blur", "exposure", "noise")
+"""The measures ``qualityForRecognition`` is decided from."""
 ATTRIBUTE_NAMES = {name.lower(): name for name in SUPPORTED_ATTRIBUTES + UNSUPPORTED_ATTRIBUTES}
 
 # An average adult face in millimetres, from typical anthropometric proportions
@@ -301,11 +307,12 @@ def compute_attributes(
         "blur": lambda: blur(luma),
         "exposure": lambda: exposure(luma),
         "noise": lambda: noise(luma),
+        "mask": lambda: mask(image_rgb_uint8, points68),
     }
     unknown = [name for name in names if name not in measures and name != "qualityForRecognition"]
     if unknown:
         raise bad_argument(f"Face attribute '{unknown[0]}' is not supported.")
-    needed = set(measures) if "qualityForRecognition" in names else set(names)
+    needed = set(names) | (set(QUALITY_INPUTS) if "qualityForRecognition" in names else set())
     measured: dict[str, Any] = {name: measure() for name, measure in measures.items() if name in needed}
     if "qualityForRecognition" in names:
         measured["qualityForRecognition"] = quality_for_recognition(
