@@ -2,7 +2,7 @@
 
 Each client runs one story (tests/sdk/js/scenario.mjs) through a Node script that prints
 one JSON line per step; every step is a test here, so the results read as a compatibility
-matrix of client, API version and step (summarised in tests/sdk/js/COMPATIBILITY.md).
+matrix of client, API version and step (summarised in the README, "Compatibility with Microsoft's clients").
 
 - ``@azure/cognitiveservices-face`` 5.0.0 calls ``/face/v1.0`` and cannot be pointed elsewhere.
 - ``@azure-rest/ai-vision-face`` 1.0.0-beta.1 (default ``v1.1-preview.1``) and 1.0.0-beta.3
