@@ -60,4 +60,5 @@ MAX_DYNAMIC_PERSON_GROUPS = 1_000_000
 IDENTIFY_MAX_PERSON_IDS = 30
 OPERATION_RETENTION_SECONDS = 48 * 3600
 DIRECTORY_MAX_DEQUEUE_COUNT = 3  # host.json's maxDequeueCount: the last attempt records a failure
+DIRECTORY_STALE_SECONDS = 120  # a directory operation still notStarted this long after its last action is re-queued
 DIRECTORY_COMPACTION_SEGMENTS = 64  # a manifest listing more segments than this is compacted

@@ -109,5 +109,15 @@ def operations_created_before(moment: str) -> list[str]:
     return [entity["PartitionKey"] for entity in entities]
 
 
+def operations_not_started_since(moment: str) -> list[OperationRecord]:
+    """The ``notstarted`` operations whose last action was before ``moment`` (an ISO timestamp)."""
+    entities = _table().query_entities(
+        "status eq @status and lastActionTime lt @moment",
+        parameters={"status": NOT_STARTED, "moment": moment},
+        results_per_page=1000,
+    )
+    return [_record(entity) for entity in entities]
+
+
 def delete_operation(operation_id: str) -> None:
     _table().delete_entity(operation_id, ROW_KEY)
