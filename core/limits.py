@@ -58,6 +58,7 @@ MAX_DIRECTORY_PERSONS = 20_000_000
 MAX_FACES_PER_DIRECTORY_PERSON = 248  # per recognition model
 MAX_DYNAMIC_PERSON_GROUPS = 1_000_000
 IDENTIFY_MAX_PERSON_IDS = 30
+MAX_GROUP_PERSON_CHANGES = 10_000  # ours, not Microsoft's: addPersonIds + removePersonIds of one request
 OPERATION_RETENTION_SECONDS = 48 * 3600
 DIRECTORY_MAX_DEQUEUE_COUNT = 3  # host.json's maxDequeueCount: the last attempt records a failure
 DIRECTORY_STALE_SECONDS = 120  # a directory operation still notStarted this long after its last action is re-queued

@@ -91,7 +91,7 @@ def create_group(group_id: str, body: dict[str, Any]) -> str | None:
     name, user_data = new_metadata(body)
     adding = "addPersonIds" in body
     added = _person_ids(body, "addPersonIds")
-    if adding and not added:
+    if (adding and not added) or len(added) > limits.MAX_GROUP_PERSON_CHANGES:
         raise invalid_request_body()
     _require_persons(added)
     version = fresh_version()
@@ -137,7 +137,7 @@ def update_group(group_id: str, body: dict[str, Any]) -> str | None:
     naming = body.get("name") is not None or body.get("userData") is not None
     changes = metadata_changes(body) if naming or not changing_members else {}
     added, removed = _person_ids(body, "addPersonIds"), _person_ids(body, "removePersonIds")
-    if set(added) & set(removed):
+    if set(added) & set(removed) or len(added) + len(removed) > limits.MAX_GROUP_PERSON_CHANGES:
         raise invalid_request_body()
     group = live_group(group_id)
     _require_persons(added)

@@ -3,6 +3,7 @@ members, the persons' references, and Identify against a group, with the documen
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,12 @@ def test_group_errors(preview: FaceClient) -> None:
         400,
         "BadArgument",
         "Person ID is invalid.",
+    )
+    too_many = [str(uuid.uuid4()) for _ in range(limits.MAX_GROUP_PERSON_CHANGES + 1)]
+    assert error_of(preview.put(fresh, json={"name": "x", "addPersonIds": too_many})) == (
+        400,
+        "BadArgument",
+        "Request body is invalid.",
     )
     assert error_of(preview.get(fresh)) == not_found  # nothing of a refused create is stored
 
