@@ -4,6 +4,7 @@ import azure.functions as func
 
 from functions import (
     directory_jobs,
+    dynamic_person_groups,
     face,
     face_lists,
     fallback,
@@ -33,6 +34,7 @@ for blueprint in (
     liveness.blueprint,
     operations.blueprint,
     person_directory.blueprint,
+    dynamic_person_groups.blueprint,
     directory_jobs.blueprint,
 ):
     app.register_functions(blueprint)

@@ -8,16 +8,19 @@ directory; Identify reads nothing else), then the dev host is restarted so its
 first identify loads the index from Blob Storage. Prints:
 
 - the first identify (10 faceIds, whole directory) of a fresh process, which
-  reads the index;
+  reads the index, and the dev host's resident memory before and after it
+  (the difference is the index's own share);
 - identify (10 faceIds, whole directory) at the service, median and p95 over
   ``--queries`` requests, and the dev host's resident memory after them;
-- identify against a list of 30 persons;
+- identify against a list of 30 persons, and against a dynamic group of
+  ``--group-members`` of the directory's persons;
 - time from an add-face 202 to its operation ``succeeded`` (p50, p95), idle,
   real photos through HTTP;
 - indexing throughput: ``--adds`` synthetic faces stored at once, until every
   operation has succeeded.
 
-Run: ``.venv/bin/python bench/bench_directory.py [--persons 1000000] [--queries 30] [--adds 200]``
+Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_directory.py [--persons 1000000] [--queries 30]
+[--adds 200] [--group-members 1000]``
 """
 
 from __future__ import annotations
@@ -50,11 +53,14 @@ def use_storage(connection_string: str) -> None:
     reset_clients()
 
 
-def write_directory(persons: int) -> float:
-    """Write a base segment of ``persons`` persons with one synthetic face each; seconds taken."""
+def write_directory(persons: int, group_members: int) -> tuple[float, list[str]]:
+    """Write a base segment of ``persons`` persons with one synthetic face each; seconds taken, and the
+    personIds of ``group_members`` of them stored as persons (for a dynamic group)."""
     from core.directory.indexer import BASE_PREFIX
     from core.directory.segments import make_segment, segment_to_bytes
+    from core.search.index import row_to_id
     from core.storage.directory_index import SegmentEntry, read_manifest, replace_manifest, write_segment
+    from core.storage.directory_persons import DirectoryPersonRecord, insert_person
 
     started = time.perf_counter()
     rng = np.random.default_rng(7)
@@ -66,7 +72,10 @@ def write_directory(persons: int) -> float:
     manifest = read_manifest(MODEL)
     assert manifest is not None
     replace_manifest(MODEL, (*manifest.segments, SegmentEntry(segment.name, persons, 0)), manifest.etag)
-    return time.perf_counter() - started
+    members = [row_to_id(owners[row]) for row in rng.choice(persons, size=group_members, replace=False)]
+    for person_id in members:
+        insert_person(DirectoryPersonRecord(person_id, "member", None, "2024-01-01T00:00:00.000Z"), persons)
+    return time.perf_counter() - started, members
 
 
 def resident_mb(pid: int) -> float:
@@ -107,22 +116,24 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--adds", type=int, default=200)
     parser.add_argument("--latency-adds", type=int, default=20)
+    parser.add_argument("--group-members", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         azurite = Azurite(Path(folder) / "azurite").start()
         try:
             use_storage(azurite.connection_string)
-            print(f"wrote {args.persons:,} persons' faces as one segment in {write_directory(args.persons):.1f} s")
+            seconds, members = write_directory(args.persons, args.group_members)
+            print(f"wrote {args.persons:,} persons' faces as one segment in {seconds:.1f} s")
             host = DevHost(azurite.connection_string, Path(folder) / "devhost.log").start()
             try:
-                run(host, args)
+                run(host, args, members)
             finally:
                 host.stop()
         finally:
             azurite.stop()
 
 
-def run(host: DevHost, args: argparse.Namespace) -> None:
+def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> None:
     with FaceClient(host.versioned_url(VERSION), host.key) as client:
         images = sorted(path for folder in PHOTOS.iterdir() for path in folder.iterdir())
         face_ids: list[str] = []
@@ -130,8 +141,13 @@ def run(host: DevHost, args: argparse.Namespace) -> None:
             found = client.post(f"/detect?recognitionModel={MODEL}", data=image.read_bytes(), headers=OCTET).json()
             face_ids += [face["faceId"] for face in found]
         body = {"faceIds": face_ids[:10], "personIds": ["*"]}
+        before = resident_mb(host.process.pid)
         first = timed_post(client, "/identify", body)
-        print(f"first identify of a fresh process (loads {args.persons:,} faces): {first * 1000:.0f} ms")
+        after = resident_mb(host.process.pid)
+        print(
+            f"first identify of a fresh process (loads {args.persons:,} faces): {first * 1000:.0f} ms; "
+            f"dev host RSS {before:.0f} MB before it, {after:.0f} MB after (the index: {after - before:.0f} MB)"
+        )
         timings = [timed_post(client, "/identify", body) for _ in range(args.queries)]
         print(
             f"identify, 10 faceIds, whole directory: median {statistics.median(timings) * 1000:.1f} ms, "
@@ -140,6 +156,15 @@ def run(host: DevHost, args: argparse.Namespace) -> None:
         persons = [client.post("/persons", json={"name": f"p{n}"}).json()["personId"] for n in range(30)]
         listed = [timed_post(client, "/identify", {**body, "personIds": persons}) for _ in range(args.queries)]
         print(f"identify, 10 faceIds, 30 listed persons: median {statistics.median(listed) * 1000:.1f} ms")
+        created = client.put("/dynamicpersongroups/bench", json={"name": "bench", "addPersonIds": members})
+        assert created.status_code == 202, created.text
+        wait_succeeded(client, created.headers["operation-Location"], poll=0.2)
+        group_body = {"faceIds": face_ids[:10], "dynamicPersonGroupId": "bench"}
+        grouped = [timed_post(client, "/identify", group_body) for _ in range(args.queries)]
+        print(
+            f"identify, 10 faceIds, dynamic group of {len(members):,} persons: "
+            f"median {statistics.median(grouped) * 1000:.1f} ms, p95 {percentile(grouped, 0.95) * 1000:.1f} ms"
+        )
 
         latencies = []
         for number in range(args.latency_adds):

@@ -1,11 +1,16 @@
-"""The PersonDirectory's background functions: the queue-triggered job runner and the purge of old operations."""
+"""The PersonDirectory's background functions: the queue-triggered job runner, the sweep that re-queues
+operations a crash left unqueued, and the purge of old operations."""
 
 import azure.functions as func
 
 from core.directory.indexer import DIRECTORY_QUEUE, run_directory_job
-from core.directory.operations import purge_expired_operations
+from core.directory.operations import purge_expired_operations, requeue_stalled_operations
 
 PURGE_SCHEDULE = "0 17 * * * *"
+SWEEP_PERIOD_SECONDS = 30
+SWEEP_SCHEDULE = f"*/{SWEEP_PERIOD_SECONDS} * * * * *"
+"""An unqueued operation is queued again at most DIRECTORY_STALE_SECONDS + SWEEP_PERIOD_SECONDS after its last
+action."""
 
 blueprint = func.Blueprint()
 
@@ -20,3 +25,9 @@ def directory_job(msg: func.QueueMessage) -> None:
 @blueprint.timer_trigger(arg_name="timer", schedule=PURGE_SCHEDULE, run_on_startup=False, use_monitor=False)
 def purge_operations_on_timer(timer: func.TimerRequest) -> None:
     purge_expired_operations()
+
+
+@blueprint.function_name(name="Directory_RequeueStalledOperations")
+@blueprint.timer_trigger(arg_name="timer", schedule=SWEEP_SCHEDULE, run_on_startup=False, use_monitor=False)
+def requeue_stalled_on_timer(timer: func.TimerRequest) -> None:
+    requeue_stalled_operations()

@@ -26,44 +26,46 @@ FACES = "persons/{personId}/recognitionModels/{recognitionModel}/persistedfaces"
 FACE = FACES + "/{persistedFaceId}"
 
 
-def _directory(version: ApiVersion) -> bool:
+def directory_versions(version: ApiVersion) -> bool:
+    """The API versions that have the PersonDirectory and DynamicPersonGroups."""
     return version.person_directory
 
 
-def _operation_location(req: func.HttpRequest, operation_id: str) -> str:
+def operation_location(req: func.HttpRequest, operation_id: str) -> str:
+    """The URL of ``GET /operations/{operationId}`` in the request's API version."""
     return f"{version_root(req)}/operations/{operation_id}"
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_CreatePerson", PERSONS, ["POST"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_CreatePerson", PERSONS, ["POST"], versions=directory_versions)
 def create_person(req: func.HttpRequest) -> func.HttpResponse:
     person_id, operation_id = persons.create_person(json_object(req))
     headers = {
         "Location": f"{version_root(req)}/persons/{person_id}",
-        "operation-Location": _operation_location(req, operation_id),
+        "operation-Location": operation_location(req, operation_id),
     }
     return json_response({"personId": person_id}, 202, headers)
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_GetPersons", PERSONS, ["GET"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_GetPersons", PERSONS, ["GET"], versions=directory_versions)
 def list_persons(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(persons.list_persons(query_text(req, "start"), query_text(req, "top")))
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_GetPerson", PERSON, ["GET"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_GetPerson", PERSON, ["GET"], versions=directory_versions)
 def get_person(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(persons.get_person(req.route_params["personId"]))
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_UpdatePerson", PERSON, ["PATCH"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_UpdatePerson", PERSON, ["PATCH"], versions=directory_versions)
 def update_person(req: func.HttpRequest) -> func.HttpResponse:
     persons.update_person(req.route_params["personId"], json_object(req))
     return empty_response()
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_DeletePerson", PERSON, ["DELETE"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_DeletePerson", PERSON, ["DELETE"], versions=directory_versions)
 def delete_person(req: func.HttpRequest) -> func.HttpResponse:
     operation_id = persons.delete_person(req.route_params["personId"])
-    return empty_response(202, {"operation-Location": _operation_location(req, operation_id)})
+    return empty_response(202, {"operation-Location": operation_location(req, operation_id)})
 
 
 @face_operation(
@@ -71,7 +73,7 @@ def delete_person(req: func.HttpRequest) -> func.HttpResponse:
     "PersonDirectoryOperations_GetDynamicPersonGroupReferences",
     f"{PERSON}/dynamicPersonGroupReferences",
     ["GET"],
-    versions=_directory,
+    versions=directory_versions,
 )
 def group_references(req: func.HttpRequest) -> func.HttpResponse:
     references = persons.group_references(
@@ -80,7 +82,7 @@ def group_references(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(references)
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_AddPersonFace", FACES, ["POST"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_AddPersonFace", FACES, ["POST"], versions=directory_versions)
 def add_face(req: func.HttpRequest) -> func.HttpResponse:
     face_id, operation_id = faces.add_face(
         req.route_params["personId"],
@@ -91,11 +93,11 @@ def add_face(req: func.HttpRequest) -> func.HttpResponse:
         query_text(req, "detectionModel"),
     )
     path = req.url.split("?", 1)[0].rstrip("/")
-    headers = {"Location": f"{path}/{face_id}", "operation-Location": _operation_location(req, operation_id)}
+    headers = {"Location": f"{path}/{face_id}", "operation-Location": operation_location(req, operation_id)}
     return json_response({"persistedFaceId": face_id}, 202, headers)
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_GetPersonFaces", FACES, ["GET"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_GetPersonFaces", FACES, ["GET"], versions=directory_versions)
 def list_faces(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(faces.list_faces(req.route_params["personId"], req.route_params["recognitionModel"]))
 
@@ -104,18 +106,18 @@ def _face_path(req: func.HttpRequest) -> tuple[str, str, str]:
     return req.route_params["personId"], req.route_params["recognitionModel"], req.route_params["persistedFaceId"]
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_GetPersonFace", FACE, ["GET"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_GetPersonFace", FACE, ["GET"], versions=directory_versions)
 def get_face(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(faces.get_face(*_face_path(req)))
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_UpdatePersonFace", FACE, ["PATCH"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_UpdatePersonFace", FACE, ["PATCH"], versions=directory_versions)
 def update_face(req: func.HttpRequest) -> func.HttpResponse:
     faces.update_face(*_face_path(req), json_object(req))
     return empty_response()
 
 
-@face_operation(blueprint, "PersonDirectoryOperations_DeletePersonFace", FACE, ["DELETE"], versions=_directory)
+@face_operation(blueprint, "PersonDirectoryOperations_DeletePersonFace", FACE, ["DELETE"], versions=directory_versions)
 def delete_face(req: func.HttpRequest) -> func.HttpResponse:
     operation_id = faces.delete_face(*_face_path(req))
-    return empty_response(202, {"operation-Location": _operation_location(req, operation_id)})
+    return empty_response(202, {"operation-Location": operation_location(req, operation_id)})

@@ -25,7 +25,7 @@ personId):
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,8 @@ Nearest = tuple[np.ndarray, np.ndarray]
 """Person ids (K, 16) nearest first, and their float32 squared distances."""
 
 _RELOAD_ATTEMPTS = 3
+PERSON_SET_ROWS_KEPT = 200_000
+"""Rows of recent person sets a view keeps gathered, in all (the oldest set goes first; a larger set is not kept)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +60,7 @@ class DirectoryView:
     segments: tuple[Segment, ...]  # every listed segment, tombstones only or not
     parts: tuple[_Part, ...]  # the segments with rows
     touched_rows: TrainedIndex  # the live rows of every touched person
+    person_sets: dict[bytes, TrainedIndex] = field(default_factory=dict)  # recent person sets' rows, by their ids
 
     @property
     def face_count(self) -> int:
@@ -74,9 +77,22 @@ class DirectoryView:
         return [_merge([result[query] for result in found], count) for query in range(len(queries))]
 
     def _rows_of(self, persons: np.ndarray) -> TrainedIndex:
+        """The live rows of ``persons`` as one index, kept for the next searches of the same persons (a dynamic
+        group's members): the view never changes, so neither do they."""
         wanted = np.unique(as_keys(persons))
+        key = wanted.tobytes()
+        with _lock:
+            known = self.person_sets.get(key)
+        if known is not None:
+            return known
         chosen = [(part, _live_rows(part, _positions(part.segment, wanted))) for part in self.parts]
-        return _gathered(self.model, chosen)
+        gathered = _gathered(self.model, chosen)
+        if len(gathered) <= PERSON_SET_ROWS_KEPT:
+            with _lock:
+                while sum(len(kept) for kept in self.person_sets.values()) + len(gathered) > PERSON_SET_ROWS_KEPT:
+                    del self.person_sets[next(iter(self.person_sets))]
+                self.person_sets[key] = gathered
+        return gathered
 
 
 def _positions(segment: Segment, wanted_keys: np.ndarray) -> np.ndarray:

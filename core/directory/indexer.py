@@ -9,7 +9,10 @@ stopped at (see README, "PersonDirectory"):
   already; the face row is marked ``indexed``; the operation ``succeeded``.
 - deleteFace: a tombstone segment for the face, committed the same way.
 - deletePerson: a tombstone segment for the person in every model it has
-  faces of, then its group references, face rows, guard and person row go.
+  faces of, then its group memberships, references, face rows, guard and
+  person row go.
+- updateGroupMembers, deleteGroup: the persons' references to a dynamic
+  group are brought in step with its members (``core.directory.references``).
 
 A job that fails on its last delivery records its operation ``failed``,
 with the reason, before the host moves the message to the poison queue.
@@ -25,8 +28,9 @@ import uuid
 import numpy as np
 
 from core import limits
-from core.directory import operations
+from core.directory import operations, references
 from core.directory.faces import ADD_FACE, DELETE_FACE
+from core.directory.groups import DELETE_GROUP, UPDATE_MEMBERS
 from core.directory.index import build_view, current_view
 from core.directory.persons import DELETE_PERSON
 from core.directory.segments import Segment, face_segment, make_segment, segment_to_bytes, tombstone_segment
@@ -82,6 +86,10 @@ def _run(record: OperationRecord) -> None:
         commit_segment(job["recognitionModel"], segment)
     elif kind == DELETE_PERSON:
         _remove_person(record.operation_id, job["personId"])
+    elif kind == UPDATE_MEMBERS:
+        references.reconcile(job["dynamicPersonGroupId"], job["personIds"])
+    elif kind == DELETE_GROUP:
+        references.delete_group(job["dynamicPersonGroupId"])
     else:
         raise ValueError(f"unknown directory job {kind!r}")
 
@@ -100,6 +108,7 @@ def _index_face(operation_id: str, person_id: str, model: str, face_id: str) -> 
 def _remove_person(operation_id: str, person_id: str) -> None:
     for model in directory_faces.face_models(person_id):
         commit_segment(model, tombstone_segment(operation_id, model, [], [person_id]))
+    references.forget_person(person_id)
     directory_faces.delete_partition(person_id)
     directory_persons.remove_person(person_id)
 

@@ -28,10 +28,12 @@ from core.storage.directory_operations import (
     delete_operation,
     insert_operation,
     operations_created_before,
+    operations_not_started_since,
     read_operation,
     write_operation,
 )
 from core.storage.directory_queue import enqueue_operation
+from core.storage.exceptions import WriteConflict
 from core.timestamps import format_timestamp, parse_timestamp, utc_now
 
 CAMEL_CASE_STATUS = {NOT_STARTED: "notStarted", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed"}
@@ -111,6 +113,30 @@ def is_settled(operation_id: str) -> bool:
     """True when the operation is terminal (or gone): its job will not run again."""
     record = read_operation(operation_id)
     return record is None or record.terminal
+
+
+def requeue_stalled_operations() -> int:
+    """Queue again every operation still ``notstarted`` ``DIRECTORY_STALE_SECONDS`` after its last action;
+    returns how many.
+
+    A request that crashed between recording an operation (and writing its
+    state: a stored face, a person marked deleting, member rows) and queuing
+    it leaves the operation ``notstarted`` with no message; its job, run now,
+    completes it (every job is safe to run from any point, and more than
+    once). Each re-queue first moves the operation's last action time under its
+    ETag, so of several sweeping instances one queues it, and an operation
+    merely waiting in a long queue is queued again at most once per period.
+    """
+    cutoff = format_timestamp(datetime.now(UTC) - timedelta(seconds=limits.DIRECTORY_STALE_SECONDS))
+    queued = 0
+    for record in operations_not_started_since(cutoff):
+        try:
+            write_operation(record.with_changes(last_action=utc_now()))
+        except WriteConflict:
+            continue  # another sweep, or the job itself, moved it first
+        enqueue_operation(record.operation_id)
+        queued += 1
+    return queued
 
 
 def purge_expired_operations() -> int:

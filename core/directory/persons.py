@@ -14,7 +14,7 @@ from typing import Any
 
 from core import limits
 from core.collections.failures import azure_errors
-from core.collections.fields import is_server_id, metadata_changes, new_metadata, paging
+from core.collections.fields import is_collection_id, is_server_id, metadata_changes, new_metadata, paging
 from core.collections.kinds import person_not_found
 from core.directory.lookup import require_person
 from core.directory.operations import completed_operation, new_operation, queue_operation
@@ -74,4 +74,6 @@ def group_references(person_id: str, start: str | None, top: str | None) -> dict
     """``{"dynamicPersonGroupIds": [...]}``: the groups referencing the person, ascending."""
     pages = paging(start, top)
     person = require_person(person_id)
+    if pages.start and not is_collection_id(pages.start):
+        raise bad_argument("'start' is not valid.")
     return {"dynamicPersonGroupIds": directory_faces.list_references(person.person_id, pages.start, pages.top)}

@@ -15,6 +15,7 @@ import numpy as np
 
 from core import limits
 from core.collections.fields import is_server_id
+from core.directory.groups import group_members, live_group
 from core.directory.index import current_view
 from core.directory.lookup import UNSUPPORTED_MODELS, unsupported_recognition_model
 from core.errors import FaceError, bad_argument, invalid_request_body
@@ -29,11 +30,11 @@ DIRECTORY_SCOPES = ("personIds", "dynamicPersonGroupId")
 COLLECTION_SCOPES = ("personGroupId", "largePersonGroupId")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DirectoryScope:
-    """The persons an Identify request searches: every one (``person_ids`` None) or those listed."""
+    """The persons an Identify request searches: every one (``persons`` None) or these (N, 16) personIds."""
 
-    person_ids: tuple[str, ...] | None
+    persons: np.ndarray | None
 
 
 def names_directory_scope(body: dict[str, Any]) -> bool:
@@ -54,7 +55,10 @@ def names_directory_scope(body: dict[str, Any]) -> bool:
 
 
 def directory_scope(body: dict[str, Any]) -> DirectoryScope:
-    """The persons of ``personIds`` (1-30 personIds, or ``["*"]`` for the whole directory)."""
+    """The persons of ``personIds`` (1-30 personIds, or ``["*"]`` for the whole directory), or the members
+    of the ``dynamicPersonGroupId`` (400 ``DynamicPersonGroupNotFound`` when there is no such group)."""
+    if body.get("dynamicPersonGroupId") is not None:
+        return DirectoryScope(group_members(live_group(body["dynamicPersonGroupId"], status=400)))
     value = body.get("personIds")
     if not isinstance(value, list):
         raise invalid_request_body()
@@ -64,7 +68,7 @@ def directory_scope(body: dict[str, Any]) -> DirectoryScope:
         return DirectoryScope(None)
     if not all(isinstance(item, str) and is_server_id(item) for item in value):
         raise bad_argument("Person ID is invalid.")
-    return DirectoryScope(tuple(dict.fromkeys(item.lower() for item in value)))
+    return DirectoryScope(ids_to_rows(list(dict.fromkeys(item.lower() for item in value))))
 
 
 def identify_in_directory(
@@ -73,12 +77,11 @@ def identify_in_directory(
     """For each query feature, the nearest searchable persons of the scope with confidence >= ``threshold``."""
     if model in UNSUPPORTED_MODELS:
         raise unsupported_recognition_model()
-    persons = None if scope.person_ids is None else ids_to_rows(scope.person_ids)
     view = current_view(model)
     curve = confidence_curve(model)
     return [
         ranked_matches(ids, np.arange(len(ids)), distances, threshold, curve)
-        for ids, distances in view.nearest_persons(queries, max_candidates, persons)
+        for ids, distances in view.nearest_persons(queries, max_candidates, scope.persons)
     ]
 
 

@@ -177,7 +177,10 @@ def _groups_of(rows: np.ndarray, person_starts: np.ndarray | None) -> np.ndarray
 def _rows_of(index: TrainedIndex, person_starts: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows of ``persons`` (ascending positions), and where each person's rows start among them."""
     starts = person_starts[persons]
-    ends = np.append(person_starts[1:], len(index))[persons]
+    following = persons + 1  # the next person's start ends a person's rows (the last person's: the index's end)
+    ends = np.where(
+        following < len(person_starts), person_starts[np.minimum(following, len(person_starts) - 1)], len(index)
+    )
     lengths = ends - starts
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     rows = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - offsets, lengths)

@@ -24,6 +24,9 @@ from core.storage.exceptions import WriteConflict
 from core.storage.resources import DIRECTORY_OPERATIONS_TABLE
 
 ROW_KEY = "operation"
+JOB_PART_CHARACTERS = 30_000
+"""A job's JSON is stored in parts (``job``, ``job1``, ...) of at most this many characters: a string property
+holds at most 32K characters, an entity 1 MB (which bounds a job at about 30 parts)."""
 NOT_STARTED, RUNNING, SUCCEEDED, FAILED = "notstarted", "running", "succeeded", "failed"
 TERMINAL = frozenset({SUCCEEDED, FAILED})
 
@@ -58,12 +61,24 @@ def _record(entity: Any) -> OperationRecord:
         operation_id=entity["PartitionKey"],
         status=entity["status"],
         created=entity["createdTime"],
-        job=json.loads(entity.get("job") or "{}"),
+        job=json.loads("".join(entity.get(name) or "" for name in _job_properties(entity)) or "{}"),
         last_action=entity.get("lastActionTime"),
         finished=entity.get("finishedTime"),
         message=entity.get("message"),
         etag=etag_of(entity),
     )
+
+
+def _job_properties(entity: Any) -> list[str]:
+    names = ["job"]
+    while f"job{len(names)}" in entity:
+        names.append(f"job{len(names)}")
+    return names
+
+
+def _job_parts(text: str) -> dict[str, str]:
+    parts = [text[start : start + JOB_PART_CHARACTERS] for start in range(0, len(text), JOB_PART_CHARACTERS)]
+    return {("job" if number == 0 else f"job{number}"): part for number, part in enumerate(parts or [""])}
 
 
 def _entity(record: OperationRecord) -> dict[str, Any]:
@@ -73,7 +88,7 @@ def _entity(record: OperationRecord) -> dict[str, Any]:
         "RowKey": ROW_KEY,
         "status": record.status,
         "createdTime": record.created,
-        "job": json.dumps(record.job, separators=(",", ":")),
+        **_job_parts(json.dumps(record.job, separators=(",", ":"))),
         **{name: value for name, value in optional.items() if value is not None},
     }
 
@@ -107,6 +122,16 @@ def operations_created_before(moment: str) -> list[str]:
         "createdTime lt @moment", parameters={"moment": moment}, select=["PartitionKey"], results_per_page=1000
     )
     return [entity["PartitionKey"] for entity in entities]
+
+
+def operations_not_started_since(moment: str) -> list[OperationRecord]:
+    """The ``notstarted`` operations whose last action was before ``moment`` (an ISO timestamp)."""
+    entities = _table().query_entities(
+        "status eq @status and lastActionTime lt @moment",
+        parameters={"status": NOT_STARTED, "moment": moment},
+        results_per_page=1000,
+    )
+    return [_record(entity) for entity in entities]
 
 
 def delete_operation(operation_id: str) -> None:

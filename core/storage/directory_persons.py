@@ -17,12 +17,10 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
 from core.storage.clients import table
-from core.storage.conditional import etag_of, guarded_delete, guarded_replace, retry_on_conflict, submit_guarded
-from core.storage.exceptions import QuotaReached
+from core.storage.counted_rows import COUNT_KEY, insert_counted, remove_counted
 from core.storage.resources import DIRECTORY_PERSONS_TABLE
 
 PARTITION = "persons"
-COUNT_KEY = "~count"
 
 
 @dataclass(frozen=True)
@@ -61,28 +59,9 @@ def _entity(record: DirectoryPersonRecord) -> dict[str, Any]:
     return entity
 
 
-def _count() -> tuple[int, str | None]:
-    try:
-        entity = _table().get_entity(PARTITION, COUNT_KEY)
-    except ResourceNotFoundError:
-        return 0, None
-    return int(entity["count"]), etag_of(entity)
-
-
-def _count_entity(count: int) -> dict[str, Any]:
-    return {"PartitionKey": PARTITION, "RowKey": COUNT_KEY, "count": count}
-
-
 def insert_person(record: DirectoryPersonRecord, limit: int) -> None:
     """Store a new person, counted; ``QuotaReached`` when ``limit`` persons are stored already."""
-
-    def attempt() -> None:
-        count, etag = _count()
-        if count >= limit:
-            raise QuotaReached()
-        submit_guarded(_table(), [guarded_replace(_count_entity(count + 1), etag), ("create", _entity(record))])
-
-    retry_on_conflict(attempt)
+    insert_counted(_table(), _entity(record), limit)
 
 
 def read_person(person_id: str) -> DirectoryPersonRecord | None:
@@ -121,16 +100,4 @@ def mark_deleting(person_id: str) -> bool:
 
 def remove_person(person_id: str) -> None:
     """Uncount and delete the person's row, in one transaction; nothing when it is gone already."""
-
-    def attempt() -> None:
-        try:
-            entity = _table().get_entity(PARTITION, person_id)
-        except ResourceNotFoundError:
-            return
-        count, etag = _count()
-        submit_guarded(
-            _table(),
-            [guarded_replace(_count_entity(max(count - 1, 0)), etag), guarded_delete(dict(entity), etag_of(entity))],
-        )
-
-    retry_on_conflict(attempt)
+    remove_counted(_table(), PARTITION, person_id)

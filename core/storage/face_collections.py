@@ -18,18 +18,8 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
 from core.storage.clients import table
-from core.storage.conditional import (
-    MemberWriteFailed,
-    etag_of,
-    guarded_delete,
-    guarded_replace,
-    retry_on_conflict,
-    submit_guarded,
-)
-from core.storage.exceptions import AlreadyExists, QuotaReached
+from core.storage.counted_rows import COUNT_KEY, insert_counted, remove_counted
 from core.storage.resources import COLLECTIONS_TABLE
-
-COUNT_KEY = "~count"
 
 
 @dataclass(frozen=True)
@@ -83,18 +73,6 @@ def read_collection(kind: str, collection_id: str) -> CollectionRecord | None:
         return None
 
 
-def _count_row(kind: str) -> tuple[int, str | None]:
-    try:
-        entity = _table().get_entity(kind, COUNT_KEY)
-    except ResourceNotFoundError:
-        return 0, None
-    return int(entity["count"]), etag_of(entity)
-
-
-def _count_entity(kind: str, count: int) -> dict[str, Any]:
-    return {"PartitionKey": kind, "RowKey": COUNT_KEY, "count": count}
-
-
 def insert_collection(record: CollectionRecord, limit: int) -> None:
     """Store a new collection, counting it against the ``limit`` of its kind (one transaction).
 
@@ -102,21 +80,7 @@ def insert_collection(record: CollectionRecord, limit: int) -> None:
     ``AlreadyExists`` when the id is taken, ``TooManyConflicts`` when concurrent
     writers keep changing the count.
     """
-
-    def attempt() -> None:
-        count, etag = _count_row(record.kind)
-        if count >= limit:
-            raise QuotaReached()
-        try:
-            submit_guarded(
-                _table(), [guarded_replace(_count_entity(record.kind, count + 1), etag), ("create", _entity(record))]
-            )
-        except MemberWriteFailed as failure:
-            if failure.status == 409:
-                raise AlreadyExists() from None
-            raise
-
-    retry_on_conflict(attempt)
+    insert_counted(_table(), _entity(record), limit)
 
 
 def update_collection(kind: str, collection_id: str, changes: dict[str, Any]) -> bool:
@@ -136,22 +100,7 @@ def mark_deleting(kind: str, collection_id: str) -> None:
 
 def remove_collection(kind: str, collection_id: str) -> None:
     """Delete the row and uncount it (one transaction); nothing happens when it is already gone."""
-
-    def attempt() -> None:
-        try:
-            row = _table().get_entity(kind, collection_id)
-        except ResourceNotFoundError:
-            return
-        count, etag = _count_row(kind)
-        submit_guarded(
-            _table(),
-            [
-                guarded_replace(_count_entity(kind, max(count - 1, 0)), etag),
-                guarded_delete(_entity(_record(row)), etag_of(row)),
-            ],
-        )
-
-    retry_on_conflict(attempt)
+    remove_counted(_table(), kind, collection_id)
 
 
 def list_collections(kind: str, start: str | None, top: int | None) -> list[CollectionRecord]:

@@ -3,72 +3,25 @@ operations, and Identify / Verify against the directory, with the documented err
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.directory import (
+    KNN,
+    MODEL,
+    PREVIEW,
+    UNKNOWN_ID,
+    add_face,
+    create_person,
+    operation_path,
+    photo,
+    query_faces,
+    wait_for,
+)
 from tests.support.helpers import OCTET, error_of
-from tests.support.polling import wait_until
 from tests.support.servers import FaceClient
-
-PREVIEW = "v1.1-preview.1"
-MODEL = "recognition_04"
-KNN = Path("face_recognition") / "examples" / "knn_examples"
-UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture()
-def preview(devhost: Any) -> Iterator[FaceClient]:
-    with FaceClient(devhost.versioned_url(PREVIEW), devhost.key) as client:
-        yield client
-
-
-def operation_path(client: FaceClient, response: Any) -> str:
-    location = response.headers["operation-Location"]
-    assert location.startswith(client.base_url + "/operations/"), location
-    return location[len(client.base_url) :]
-
-
-def wait_for(client: FaceClient, response: Any, timeout: float = 60) -> dict[str, Any]:
-    """Poll a 202's operation until it is terminal; its last body."""
-    path = operation_path(client, response)
-
-    def terminal() -> dict[str, Any] | None:
-        body: dict[str, Any] = client.get(path).json()
-        assert body["status"] in ("notStarted", "running", "succeeded", "failed"), body
-        return body if body["status"] in ("succeeded", "failed") else None
-
-    return wait_until(terminal, timeout, f"operation {path} to finish")
-
-
-def create_person(client: FaceClient, name: str = "a person", **body: Any) -> str:
-    response = client.post("/persons", json={"name": name, **body})
-    assert response.status_code == 202, response.text
-    assert wait_for(client, response)["status"] == "succeeded"
-    return response.json()["personId"]
-
-
-def photo(shared_data: Path, person: str, index: int = 0) -> bytes:
-    return sorted((shared_data / KNN / "train" / person).iterdir())[index].read_bytes()
-
-
-def largest_face(client: FaceClient, image: bytes) -> str:
-    faces = client.post("/detect?returnFaceId=false", data=image, headers=OCTET).json()
-    box = faces[0]["faceRectangle"]
-    return ",".join(str(box[side]) for side in ("left", "top", "width", "height"))
-
-
-def add_face(client: FaceClient, person_id: str, image: bytes, **params: str) -> Any:
-    params.setdefault("targetFace", largest_face(client, image))
-    url = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
-    return client.post(url, params=params, data=image, headers=OCTET)
-
-
-def query_faces(client: FaceClient, image: bytes) -> list[str]:
-    faces = client.post(f"/detect?recognitionModel={MODEL}", data=image, headers=OCTET).json()
-    return [face["faceId"] for face in faces]
 
 
 def test_operations_exist_only_in_the_versions_that_have_them(devhost: Any) -> None:
@@ -160,7 +113,7 @@ def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClie
         assert result["candidates"][0]["personId"] == person_id, scope
     verified = preview.post("/verify", json={"faceId": query[0], "personId": person_id}).json()
     assert verified["isIdentical"] is True and verified["confidence"] >= 0.5
-    with FaceClient(preview.base_url.replace(PREVIEW, "v1.2"), preview.headers["Ocp-Apim-Subscription-Key"]) as ga:
+    with FaceClient(preview.base_url.replace(PREVIEW, "v1.2"), str(preview.headers["Ocp-Apim-Subscription-Key"])) as ga:
         (result,) = ga.post("/identify", json={"faceIds": query[:1], "personIds": [person_id]}).json()
         assert result["candidates"][0]["personId"] == person_id
 
@@ -229,15 +182,15 @@ def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, 
         "obama_and_biden.jpg": {"obama", "biden"},
     }
     for scope in (["*"], list(names)):
-        for image, people in expected.items():
-            faces = query_faces(preview, (shared_data / KNN / "test" / image).read_bytes())[:10]
+        for test_image, people in expected.items():
+            faces = query_faces(preview, (shared_data / KNN / "test" / test_image).read_bytes())[:10]
             results = preview.post("/identify", json={"faceIds": faces, "personIds": scope}).json()
             found = [
                 names.get(result["candidates"][0]["personId"], "someone else")
                 for result in results
                 if result["candidates"]
             ]
-            assert sorted(found) == sorted(people), (image, scope == ["*"])
+            assert sorted(found) == sorted(people), (test_image, scope == ["*"])
     for person_id in names:
         preview.delete(f"/persons/{person_id}")
 
