@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import (
+    console,
     face,
     face_lists,
     fallback,
@@ -28,5 +29,6 @@ for blueprint in (
     training.blueprint,
     face.blueprint,
     liveness.blueprint,
+    console.blueprint,
 ):
     app.register_functions(blueprint)
