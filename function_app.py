@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import (
+    console,
     directory_jobs,
     dynamic_person_groups,
     face,
@@ -36,5 +37,6 @@ for blueprint in (
     person_directory.blueprint,
     dynamic_person_groups.blueprint,
     directory_jobs.blueprint,
+    console.blueprint,
 ):
     app.register_functions(blueprint)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the service needs into the project: a venv with the Python packages
-# (the app's, the dev host's and, with --test, the test-only ones) and the Node
+# (the app's, the dev host's, the `face` command line's and, with --test, the test-only ones) and the Node
 # packages of package.json (Azurite, the JavaScript Face clients) through npm. Safe
 # to run again: it skips what is already installed for the same requirement files.
 set -euo pipefail
@@ -11,7 +11,7 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-requirement_files=(requirements.txt devhost/requirements.txt)
+requirement_files=(requirements.txt devhost/requirements.txt face_cli/requirements.txt)
 [ "${1:-}" = "--test" ] && requirement_files+=(tests/requirements.txt)
 stamp=".venv/.installed-$(cat "${requirement_files[@]}" pyproject.toml devhost/setup.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
@@ -33,4 +33,13 @@ if [ ! -f "$node_stamp" ]; then
   npm install --no-audit --no-fund --loglevel=error
   rm -f node_modules/.installed-*
   touch "$node_stamp"
+fi
+
+# With --test: Debian's Chromium and its driver for the console's browser tests (browsers that
+# test tools download themselves cannot be fetched here), installed only when missing.
+if [ "${1:-}" = "--test" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
+  as_root=()
+  [ "$(id -u)" -ne 0 ] && as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium chromium-driver
 fi

@@ -23,7 +23,7 @@ PACKAGED_MODEL_CACHE="/home/site/wwwroot/.cache/models"
 # Paths (relative to the repository root) that never go into the package.
 EXCLUDED=(
   .git .gitignore .venv node_modules dist .cache .python_packages .pytest_cache .ruff_cache .mypy_cache .azurite
-  tests bench infra devhost .ci
+  tests bench infra devhost face_cli .ci
   local.settings.json local.settings.user.json package.json package-lock.json
 )
 

@@ -6,6 +6,8 @@
 - ``functions`` reaches the core only through the services (``core.collections``,
   ``core.operations``, ``core.directory``) and the foundation (``core.errors``, ``core.settings``,
   ``core.auth``, ``core.limits``, ``core.api_versions``), never storage, vision or the other internals.
+- ``face_cli`` (the command line) is a client of the public API only: it imports none of the service's
+  packages, so it works the same against Azure Face.
 
 Every import counts, including those inside functions; ``from a import b``
 counts as ``a.b``, since ``b`` may be a module.
@@ -70,6 +72,10 @@ def functions_may_import(name: str) -> bool:
     return not within(name, ("core",)) or within(name, FUNCTIONS_MAY_IMPORT_FROM_CORE)
 
 
+def cli_may_import(name: str) -> bool:
+    return not within(name, ("core", "functions", "devhost", "function_app", "tests"))
+
+
 def violations(folder: str, allowed: Callable[[str], bool]) -> list[str]:
     """``path: name`` for every import under ``folder`` that ``allowed`` refuses."""
     sources = sorted((ROOT / folder).rglob("*.py"))
@@ -94,6 +100,10 @@ def test_functions_reach_core_only_through_services_and_foundation() -> None:
     assert violations("functions", functions_may_import) == []
 
 
+def test_the_command_line_uses_only_the_public_api() -> None:
+    assert violations("face_cli", cli_may_import) == []
+
+
 def test_the_checks_refuse_imports_across_layers() -> None:
     def refused(source: str, allowed: Callable[[str], bool]) -> list[str]:
         return sorted(name for name in imported_modules(source) if not allowed(name))
@@ -114,6 +124,10 @@ def test_the_checks_refuse_imports_across_layers() -> None:
     assert refused("from core import vision\nimport core.vision.catalog", functions_may_import) == [
         "core.vision",
         "core.vision.catalog",
+    ]
+    assert refused("import httpx\nfrom core.errors import FaceError\nimport function_app", cli_may_import) == [
+        "core.errors.FaceError",
+        "function_app",
     ]
     allowed_in_storage = (
         "from __future__ import annotations\nimport json\nimport numpy as np\nfrom core import limits\n"

@@ -1,0 +1,230 @@
+"""The ``face`` command line over real HTTP against the dev host, run as a user runs it (the entry point).
+
+Enrolment of face_recognition's knn examples is interrupted with Ctrl-C and
+resumed: the second run adds only what is missing and no face is enrolled
+twice. The test folder is then identified, every known person by name. A stub
+server answering 429 twice before passing requests on shows the retries
+honouring ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.support.helpers import new_id
+from tests.support.paths import FACE_EXAMPLES, SHARED_DATA
+from tests.support.polling import wait_until
+
+FACE = Path(sys.executable).parent / "face"
+KNN = FACE_EXAMPLES / "knn_examples"
+NO_FACE_PHOTO = SHARED_DATA / "dlib_faces" / "dogs.jpg"
+SEVERAL_FACES_PHOTO = KNN / "test" / "obama_and_biden.jpg"
+EXPECTED = {
+    "alex_lacamoire1.jpg": {"alex_lacamoire"},
+    "johnsnow_test1.jpg": {"kit_harington"},
+    "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
+    "obama1.jpg": {"obama"},
+    "obama_and_biden.jpg": {"obama", "biden"},
+}
+RETRY_AFTER_SECONDS = 1
+
+
+def run_face(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(FACE), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture()
+def cli_env(devhost) -> dict[str, str]:
+    """The environment of a user who exported the endpoint and the key."""
+    return {**os.environ, "AZURE_FACE_ENDPOINT": devhost.endpoint, "AZURE_FACE_KEY": devhost.key}
+
+
+@pytest.fixture()
+def enrolment_folder(tmp_path: Path) -> Path:
+    """The knn training people (links to the shared photos), one more photo of Obama showing Biden too,
+    and a person whose only photo shows dogs."""
+    folder = tmp_path / "people"
+    for person in sorted((KNN / "train").iterdir()):
+        (folder / person.name).mkdir(parents=True)
+        for photo in sorted(person.iterdir()):
+            (folder / person.name / photo.name).symlink_to(photo)
+    (folder / "obama" / "with_biden.jpg").symlink_to(SEVERAL_FACES_PHOTO)
+    (folder / "nobody").mkdir()
+    (folder / "nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
+    return folder
+
+
+def group_faces(api, group: str) -> list[tuple[str, str]]:
+    """(person name, photo hash) of every face of a large person group, read back from the service."""
+    faces = []
+    for person in api.get(f"/largepersongroups/{group}/persons").json():
+        for face_id in person["persistedFaceIds"]:
+            face = api.get(f"/largepersongroups/{group}/persons/{person['personId']}/persistedfaces/{face_id}").json()
+            faces.append((person["name"], json.loads(face["userData"])["sha256"]))
+    return faces
+
+
+def face_count(api, group: str) -> int:
+    response = api.get(f"/largepersongroups/{group}/persons")
+    return sum(len(p["persistedFaceIds"]) for p in response.json()) if response.status_code == 200 else 0
+
+
+@pytest.mark.slow
+def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_person(
+    api, cli_env, enrolment_folder, tmp_path
+):
+    group = new_id("cli")
+    enrol = [str(FACE), "enrol", str(enrolment_folder), "--large-person-group", group]
+    photos = sum(1 for _ in enrolment_folder.rglob("*.jp*g"))
+    enrollable = photos - 2  # the dogs, and Obama with Biden
+
+    first = subprocess.Popen(
+        [*enrol, "--concurrency", "1"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    wait_until(lambda: face_count(api, group) >= 2, 120, "two faces enrolled by the first run")
+    first.send_signal(signal.SIGINT)
+    _, first_err = first.communicate(timeout=120)
+    assert first.returncode == 130, first_err
+    assert "interrupted" in first_err
+    interrupted_at = face_count(api, group)
+    assert 2 <= interrupted_at < enrollable
+
+    report = tmp_path / "rejected.csv"
+    second = subprocess.run(
+        [*enrol, "--rejected-csv", str(report)], env=cli_env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert second.returncode == 0, second.stderr
+    assert f"already enrolled: {interrupted_at}" in second.stderr
+    assert "training: succeeded" in second.stderr
+    faces = group_faces(api, group)
+    assert len(faces) == enrollable
+    assert Counter(faces).most_common(1)[0][1] == 1  # no photo enrolled twice
+    assert {name for name, _ in faces} == {p.name for p in (KNN / "train").iterdir()}
+
+    with report.open() as file:
+        rejected = {(row["person"], Path(row["file"]).name): row for row in csv.DictReader(file)}
+    assert set(rejected) == {("nobody", "dogs.jpg"), ("obama", "with_biden.jpg")}
+    assert rejected["nobody", "dogs.jpg"]["reason"] == "no face"
+    assert rejected["obama", "with_biden.jpg"]["reason"] == "several faces"
+    assert rejected["nobody", "dogs.jpg"]["code"] == "InvalidImage"
+    assert "no face" in second.stdout.lower() and "dogs.jpg" in second.stdout  # the table
+
+    again = run_face(enrol[1:], cli_env)
+    assert again.returncode == 0, again.stderr
+    assert f"already enrolled: {enrollable}" in again.stderr and "added: 0" in again.stderr
+    assert len(group_faces(api, group)) == enrollable
+
+    identified = run_face(["identify", str(KNN / "test"), "--large-person-group", group, "--format", "json"], cli_env)
+    assert identified.returncode == 0, identified.stderr
+    named = {
+        Path(photo["photo"]).name: {face["candidates"][0]["name"] for face in photo["faces"] if face["candidates"]}
+        for photo in json.loads(identified.stdout)
+    }
+    assert named == EXPECTED
+
+
+def test_endpoint_and_key_flags_and_azure_errors(devhost, shared_data):
+    photo = KNN / "test" / "obama1.jpg"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AZURE_FACE_")}
+    flags = ["--endpoint", devhost.endpoint]
+    refused = run_face(["detect", str(photo), *flags, "--key", "wrong-key"], env)
+    assert refused.returncode == 1
+    assert "401 Unspecified: Access denied due to invalid subscription key" in " ".join(refused.stderr.split())
+    assert "wrong-key" not in refused.stderr + refused.stdout
+
+    found = run_face(["detect", str(photo), *flags, "--key", devhost.key], env)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.count("face ") == 1
+
+
+def test_detect_draws_boxes_and_landmarks(cli_env, tmp_path):
+    photo = KNN / "test" / "kit_with_rose.jpg"
+    drawn = tmp_path / "drawn.png"
+    result = run_face(["detect", str(photo), "--draw", str(drawn)], cli_env)
+    assert result.returncode == 0, result.stderr
+    boxes = [line.split(": ")[1] for line in result.stdout.splitlines() if line.startswith("face ")]
+    assert len(boxes) == 2
+    original = Image.open(photo).convert("RGB")
+    image = Image.open(drawn).convert("RGB")
+    assert image.size == original.size
+    for box in boxes:
+        corner, size = box.split(" ")
+        left, top = (int(v) for v in corner.split(","))
+        width, _ = (int(v) for v in size.split("x"))
+        edge = image.getpixel((left + width // 2, top))  # the middle of the box's top side
+        assert edge == pytest.approx((0, 200, 255), abs=40) and edge != original.getpixel((left + width // 2, top))
+
+
+class Throttling(BaseHTTPRequestHandler):
+    """Answers the first two requests 429 with Retry-After, as Azure does past a key's rate, then passes
+    requests on to the dev host."""
+
+    upstream = ""
+    seen: ClassVar[list[float]] = []
+    refusals = 2
+
+    def do_POST(self) -> None:
+        self.seen.append(time.monotonic())
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if len(self.seen) <= self.refusals:
+            payload = json.dumps({"error": {"code": "429", "message": "Rate limit is exceeded."}}).encode()
+            self.send_response(429)
+            self.send_header("Retry-After", str(RETRY_AFTER_SECONDS))
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        forwarded = requests.post(
+            self.upstream + self.path,
+            data=body,
+            headers={k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")},
+            timeout=120,
+        )
+        self.send_response(forwarded.status_code)
+        self.send_header("Content-Type", forwarded.headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(forwarded.content)))
+        self.end_headers()
+        self.wfile.write(forwarded.content)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reads what it needs from ``seen``."""
+
+
+@pytest.fixture()
+def throttling_stub(devhost) -> Iterator[tuple[str, list[float]]]:
+    seen: list[float] = []
+    handler = type("StubHandler", (Throttling,), {"upstream": devhost.endpoint, "seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_429_is_retried_after_the_time_retry_after_asks(throttling_stub, cli_env):
+    endpoint, seen = throttling_stub
+    result = run_face(["detect", str(KNN / "test" / "obama1.jpg")], {**cli_env, "AZURE_FACE_ENDPOINT": endpoint})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("face ") == 1
+    assert len(seen) == 3
+    waits = [later - earlier for earlier, later in pairwise(seen)]
+    assert all(wait >= RETRY_AFTER_SECONDS * 0.95 for wait in waits), waits
