@@ -36,7 +36,7 @@ ANNOTATIONS = ("dlib_faces/training.xml", "dlib_faces/testing.xml")
 MATCH_IOU = 0.5
 FACE_PHOTO = "face_recognition/examples/obama.jpg"
 BACKGROUND_PHOTO = "dlib_faces/dogs.jpg"
-YUNET_THRESHOLDS = (0.9, 0.8, 0.7, 0.6, 0.5)
+YUNET_THRESHOLDS = (0.8, 0.85, 0.87, 0.9)
 FACE_WIDTHS = (8, 10, 12, 14, 16, 20, 24, 28, 32, 36, 40, 48, 64, 80, 96)
 
 Box = tuple[float, float, float, float]
