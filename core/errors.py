@@ -12,11 +12,12 @@ from typing import Any
 class FaceError(Exception):
     """A failure a client should see, with Azure's status, code and message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds a client should wait before trying again (Retry-After), if any
 
     def to_body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message}}
@@ -99,6 +100,31 @@ def resource_not_found() -> FaceError:
 
 def method_not_allowed() -> FaceError:
     return FaceError(405, "MethodNotAllowed", "The requested method is not allowed on this resource.")
+
+
+def too_many_requests(retry_after_seconds: int) -> FaceError:
+    """The host is at its limit of outstanding requests: try again after ``retry_after_seconds``.
+
+    Azure's 429 names code ``429``; its message carries the wait, which Face clients
+    read, and the ``Retry-After`` header the HTTP layer sends repeats it.
+    """
+    return FaceError(
+        429, "429", f"Rate limit is exceeded. Try again in {retry_after_seconds} seconds.", retry_after_seconds
+    )
+
+
+def service_unavailable(retry_after_seconds: int) -> FaceError:
+    """A dependency (the storage account) cannot be reached right now; the request may be sent again.
+
+    Azure documents no code for this; ``ServiceUnavailable`` names the 503, and
+    ``Retry-After`` tells clients when to try again.
+    """
+    return FaceError(
+        503,
+        "ServiceUnavailable",
+        f"The service is temporarily unavailable. Try again in {retry_after_seconds} seconds.",
+        retry_after_seconds,
+    )
 
 
 def internal_error(request_id: str) -> FaceError:

@@ -53,12 +53,13 @@ def main(argv: list[str] | None = None) -> None:
     load_local_settings(ROOT / "local.settings.json")
     key = ensure_api_key()
 
-    from devhost.http_host import HttpHost
+    from devhost.http_host import HttpHost, http_options
     from devhost.trigger_host import start_runners, trigger_runners
     from function_app import app
 
     host_json = json.loads((ROOT / "host.json").read_text())
-    prefix = host_json.get("extensions", {}).get("http", {}).get("routePrefix", "api")
+    options = http_options(host_json)
+    prefix = options.route_prefix
     functions = app.get_functions()
     stop = threading.Event()
     if not arguments.no_triggers:
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Ocp-Apim-Subscription-Key: {key}", flush=True)
     try:
         uvicorn.run(
-            HttpHost(functions, prefix),
+            HttpHost(functions, options),
             host=arguments.host,
             port=arguments.port,
             log_level="warning",

@@ -3,6 +3,12 @@
 Routes, methods and the route prefix come from the app and from host.json, so
 nothing here has to be kept in sync by hand. Bodies are capped while they are
 read; functions run in a thread pool, as the Python worker runs sync functions.
+
+Concurrency follows host.json's ``extensions.http`` as the Functions host does:
+at most ``maxConcurrentRequests`` function executions run at once and further
+requests wait their turn; a request arriving while ``maxOutstandingRequests``
+are held (waiting plus running) is answered at once with 429, so callers back
+off instead of piling up. -1 (the host's default) means unbounded.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +27,7 @@ import azure.functions as func
 from azure.functions.decorators.function_app import Function
 from azure.functions.decorators.http import HttpTrigger
 
-from core.errors import FaceError, method_not_allowed, resource_not_found
+from core.errors import FaceError, internal_error, method_not_allowed, resource_not_found, too_many_requests
 from core.limits import MAX_REQUEST_BYTES
 from functions.http import oversized_body_error
 from functions.routes import RouteTemplate, compile_route, sort_key
@@ -29,6 +36,31 @@ logger = logging.getLogger("devhost.http")
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+UNBOUNDED = -1
+DEFAULT_WORKERS = 8
+"""Function threads when ``maxConcurrentRequests`` is unbounded."""
+RETRY_AFTER_SECONDS = 1
+"""What a 429 asks callers to wait: one request's service time is well under a second, so a slot frees soon."""
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """The host.json ``extensions.http`` settings the host honours."""
+
+    route_prefix: str = "api"
+    max_concurrent_requests: int = UNBOUNDED
+    max_outstanding_requests: int = UNBOUNDED
+
+
+def http_options(host_json: dict[str, Any]) -> HttpOptions:
+    """``extensions.http`` of a parsed host.json, with the Functions host's defaults."""
+    http = host_json.get("extensions", {}).get("http", {})
+    return HttpOptions(
+        route_prefix=http.get("routePrefix", HttpOptions.route_prefix),
+        max_concurrent_requests=int(http.get("maxConcurrentRequests", UNBOUNDED)),
+        max_outstanding_requests=int(http.get("maxOutstandingRequests", UNBOUNDED)),
+    )
 
 
 @dataclass(frozen=True)
@@ -72,10 +104,17 @@ class BodyTooLarge(Exception):
 class HttpHost:
     """An ASGI application that dispatches to the app's HTTP functions."""
 
-    def __init__(self, functions: list[Function], route_prefix: str, workers: int = 8) -> None:
+    def __init__(self, functions: list[Function], options: HttpOptions) -> None:
         self.functions = http_functions(functions)
-        self.prefix = "/" + route_prefix.strip("/") if route_prefix.strip("/") else ""
+        prefix = options.route_prefix.strip("/")
+        self.prefix = "/" + prefix if prefix else ""
+        self.options = options
+        concurrent = options.max_concurrent_requests
+        workers = concurrent if concurrent > 0 else DEFAULT_WORKERS
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function")
+        # Both are touched only on the event loop's thread, so they need no lock.
+        self.running = asyncio.Semaphore(concurrent) if concurrent > 0 else None
+        self.outstanding = 0
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -117,11 +156,44 @@ class HttpHost:
         method = scope["method"].upper()
         try:
             function, route_parameters = self.resolve(method, scope["path"])
-            body = await self._read_body(headers, receive)
         except FaceError as error:
             return _error(error)
+        limit = self.options.max_outstanding_requests
+        if 0 < limit <= self.outstanding:
+            return _error(too_many_requests(RETRY_AFTER_SECONDS))
+        self.outstanding += 1
+        try:
+            return await self._admitted(function, route_parameters, scope, headers, receive)
+        finally:
+            self.outstanding -= 1
+
+    async def _admitted(
+        self,
+        function: HttpFunction,
+        route_parameters: dict[str, str],
+        scope: dict[str, Any],
+        headers: dict[str, str],
+        receive: Receive,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Read the body, then run the function once one of ``maxConcurrentRequests`` slots is free."""
+        try:
+            body = await self._read_body(headers, receive)
         except BodyTooLarge:
             return _error(oversized_body_error(_header(headers, "content-type")))
+        if self.running is None:
+            return await self._run(function, route_parameters, scope, headers, body)
+        async with self.running:
+            return await self._run(function, route_parameters, scope, headers, body)
+
+    async def _run(
+        self,
+        function: HttpFunction,
+        route_parameters: dict[str, str],
+        scope: dict[str, Any],
+        headers: dict[str, str],
+        body: bytes,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        method = scope["method"].upper()
         query = scope.get("query_string", b"").decode("latin-1")
         url = f"{scope.get('scheme', 'http')}://{_header(headers, 'host') or 'localhost'}{scope['path']}"
         request = func.HttpRequest(
@@ -136,8 +208,9 @@ class HttpHost:
         try:
             result = await loop.run_in_executor(self.executor, lambda: function.call(**{function.parameter: request}))
         except Exception:
-            logger.exception("function %s raised", function.name)
-            return 500, [(b"content-type", b"text/plain")], b"Internal Server Error"
+            request_id = str(uuid.uuid4())
+            logger.exception("function %s raised; request id %s", function.name, request_id)
+            return _error(internal_error(request_id))
         return _encode(result)
 
     @staticmethod
@@ -163,7 +236,10 @@ def _header(headers: dict[str, str], name: str) -> str:
 
 
 def _error(error: FaceError) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    return error.status, [(b"content-type", b"application/json")], json.dumps(error.to_body()).encode()
+    headers = [(b"content-type", b"application/json"), (b"x-ms-error-code", error.code.encode())]
+    if error.retry_after is not None:
+        headers.append((b"retry-after", str(error.retry_after).encode()))
+    return error.status, headers, json.dumps(error.to_body()).encode()
 
 
 def _encode(response: func.HttpResponse) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

@@ -3,7 +3,10 @@
 Queue functions: messages are polled from Azure Storage (Azurite locally) and
 hidden while they run; a failure makes the message visible again after
 host.json's ``visibilityTimeout``, and a message that has failed
-``maxDequeueCount`` times moves to ``<queue>-poison``. Bodies are base64, the
+``maxDequeueCount`` times moves to ``<queue>-poison``. While a function runs,
+its message's lease is renewed when half of it has passed, as the Functions
+host does; so a host that dies mid-function (killed, out of memory) leaves the
+message to reappear once the lease runs out, and it is run again. Bodies are base64, the
 host's default encoding. Timer functions fire on their NCRONTAB schedule.
 """
 
@@ -32,7 +35,9 @@ from devhost.schedule import Schedule
 
 logger = logging.getLogger("devhost.triggers")
 
-PROCESSING_LEASE_SECONDS = 600
+PROCESSING_LEASE_SECONDS = 30
+"""How long a received message stays hidden without renewal. The Functions host leases for 10 minutes;
+the dev host's shorter lease makes a job interrupted by a dead host run again within 30 s."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,43 @@ def _message_body(content: str) -> bytes:
         return base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return content.encode("utf-8")
+
+
+class Lease:
+    """Keeps a received message hidden while its function runs, renewing every half lease.
+
+    Each renewal changes the message's pop receipt; ``release`` stops renewing and
+    returns the current one, which deleting or updating the message needs.
+    """
+
+    def __init__(self, client: QueueClient, message: QueueMessage) -> None:
+        self.client = client
+        self.message_id = message.id
+        self.pop_receipt = message.pop_receipt
+        self.stopped = threading.Event()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._renew, name=f"lease-{message.id}", daemon=True)
+        self.thread.start()
+
+    def _renew(self) -> None:
+        while not self.stopped.wait(PROCESSING_LEASE_SECONDS / 2):
+            with self.lock:
+                if self.stopped.is_set():
+                    return
+                try:
+                    renewed = self.client.update_message(
+                        self.message_id, self.pop_receipt, visibility_timeout=PROCESSING_LEASE_SECONDS
+                    )
+                except Exception:
+                    logger.exception("renewing the lease of message %s failed", self.message_id)
+                    continue
+                self.pop_receipt = renewed.pop_receipt
+
+    def release(self) -> str | None:
+        """Stop renewing; the message's current pop receipt."""
+        with self.lock:
+            self.stopped.set()
+        return self.pop_receipt
 
 
 class QueueListener:
@@ -115,21 +157,22 @@ class QueueListener:
             time_next_visible=message.next_visible_on,
             pop_receipt=message.pop_receipt,
         )
+        lease = Lease(self.client, message)
         try:
             self.call(**{self.parameter: argument})
         except Exception:
             logger.exception(
                 "function %s failed on message %s (dequeue count %s)", self.name, message.id, message.dequeue_count
             )
-            self._after_failure(message)
+            self._after_failure(message, lease.release())
             return
-        self.client.delete_message(message.id, message.pop_receipt)
+        self.client.delete_message(message.id, lease.release())
 
-    def _after_failure(self, message: QueueMessage) -> None:
+    def _after_failure(self, message: QueueMessage, pop_receipt: str | None) -> None:
         assert message.dequeue_count is not None  # the service sets it on every received message
         if message.dequeue_count >= self.options.max_dequeue_count:
             self.poison.send_message(message.content)
-            self.client.delete_message(message.id, message.pop_receipt)
+            self.client.delete_message(message.id, pop_receipt)
             logger.error(
                 "message %s moved to queue %s after %s attempts",
                 message.id,
@@ -138,7 +181,7 @@ class QueueListener:
             )
             return
         self.client.update_message(
-            message.id, message.pop_receipt, visibility_timeout=int(self.options.visibility_timeout_seconds)
+            message.id, pop_receipt, visibility_timeout=int(self.options.visibility_timeout_seconds)
         )
 
     def run(self, stop: threading.Event) -> None:
@@ -176,12 +219,12 @@ class TimerRunner:
 
 
 def _queue_client(connection_setting: str, queue_name: str) -> QueueClient:
-    from core.storage.clients import DEVELOPMENT_STORAGE, azurite_connection_string
+    from core.storage.clients import DEVELOPMENT_STORAGE, azurite_connection_string, queue_options
 
     connection = os.environ.get(connection_setting or "AzureWebJobsStorage", "")
     if connection.strip().rstrip(";") == DEVELOPMENT_STORAGE:
         connection = azurite_connection_string()
-    client = QueueClient.from_connection_string(connection, queue_name)
+    client = QueueClient.from_connection_string(connection, queue_name, **queue_options())
     with contextlib.suppress(ResourceExistsError):
         client.create_queue()
     return client

@@ -25,6 +25,7 @@ import azure.functions as func
 
 from core.api_versions import API_VERSIONS, ApiVersion, api_version
 from core.auth import KEY_HEADER, KEY_QUERY_PARAMETER, authenticate
+from core.collections.failures import outage_error
 from core.errors import (
     FaceError,
     bad_argument,
@@ -47,6 +48,7 @@ JSON_TYPE = "application/json"
 OCTET_STREAM_TYPE = "application/octet-stream"
 REQUEST_ID_HEADER = "apim-request-id"
 ERROR_CODE_HEADER = "x-ms-error-code"
+RETRY_AFTER_HEADER = "Retry-After"
 VERSION_PARAMETER = "apiVersion"
 
 logger = logging.getLogger("face.http")
@@ -115,9 +117,13 @@ def run_operation(
         response = handler(req)
     except FaceError as error:
         response = error_response(error)
-    except Exception:
-        logger.exception("%s failed; request id %s", name, request_id)
-        response = error_response(internal_error(request_id))
+    except Exception as error:
+        outage = outage_error(error)
+        if outage is None:
+            logger.exception("%s failed; request id %s", name, request_id)
+        else:
+            logger.warning("%s: storage unreachable (%s); request id %s", name, type(error).__name__, request_id)
+        response = error_response(outage or internal_error(request_id))
     response.headers[REQUEST_ID_HEADER] = request_id
     return response
 
@@ -145,7 +151,10 @@ def empty_response(status: int = 200, headers: dict[str, str] | None = None) -> 
 
 
 def error_response(error: FaceError) -> func.HttpResponse:
-    return json_response(error.to_body(), status=error.status, headers={ERROR_CODE_HEADER: error.code})
+    headers = {ERROR_CODE_HEADER: error.code}
+    if error.retry_after is not None:
+        headers[RETRY_AFTER_HEADER] = str(error.retry_after)
+    return json_response(error.to_body(), status=error.status, headers=headers)
 
 
 def media_type(req: func.HttpRequest) -> str:

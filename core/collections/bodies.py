@@ -14,25 +14,36 @@ from core.storage.face_members import FaceRecord, PersonRecord
 from core.storage.face_training import NOT_STARTED, TrainingRecord
 
 
+def _present(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` without the optional values that were never set.
+
+    The contract types ``name`` and ``userData`` as strings, never null, so an
+    absent value is left out rather than sent as ``null``.
+    """
+    return {key: value for key, value in body.items() if value is not None}
+
+
 def collection_body(kind: CollectionKind, record: CollectionRecord, with_model: bool) -> dict[str, Any]:
     """``{<kind id field>, name, userData}``, plus ``recognitionModel`` when asked for."""
     body: dict[str, Any] = {kind.id_field: record.collection_id, "name": record.name, "userData": record.user_data}
     if with_model:
         body["recognitionModel"] = record.recognition_model
-    return body
+    return _present(body)
 
 
 def person_body(person: PersonRecord) -> dict[str, Any]:
-    return {
-        "personId": person.person_id,
-        "name": person.name,
-        "userData": person.user_data,
-        "persistedFaceIds": list(person.persisted_face_ids),
-    }
+    return _present(
+        {
+            "personId": person.person_id,
+            "name": person.name,
+            "userData": person.user_data,
+            "persistedFaceIds": list(person.persisted_face_ids),
+        }
+    )
 
 
 def face_body(face: FaceRecord) -> dict[str, Any]:
-    return {"persistedFaceId": face.persisted_face_id, "userData": face.user_data}
+    return _present({"persistedFaceId": face.persisted_face_id, "userData": face.user_data})
 
 
 def training_body(record: TrainingRecord, camel_case: bool) -> dict[str, Any]:

@@ -14,8 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from core.errors import FaceError, concurrent_operation_conflict
-from core.storage.exceptions import AlreadyExists, NotFound, QuotaReached, StorageError, TooManyConflicts
+from core.errors import FaceError, concurrent_operation_conflict, service_unavailable
+from core.storage.exceptions import (
+    AlreadyExists,
+    NotFound,
+    QuotaReached,
+    StorageError,
+    TooManyConflicts,
+    storage_unreachable,
+)
+
+OUTAGE_RETRY_AFTER_SECONDS = 5
+"""What a 503 asks clients to wait: storage clients give up within about a second, outages last longer."""
 
 
 @contextmanager
@@ -36,3 +46,12 @@ def azure_errors(
         if error is None:
             raise
         raise error from None
+
+
+def outage_error(error: BaseException) -> FaceError | None:
+    """The retryable 503 a failure means when storage could not be reached, or None for any other failure.
+
+    Any operation may meet an outage at any storage call, so the HTTP layer asks
+    this of every failure that is not already an Azure error.
+    """
+    return service_unavailable(OUTAGE_RETRY_AFTER_SECONDS) if storage_unreachable(error) else None

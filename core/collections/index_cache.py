@@ -6,22 +6,36 @@ least recently used goes first), with the blob name and ETag it was read with.
 When the status still names the cached blob, a conditional read confirms it
 unchanged without downloading it again. A downloaded index is made ready to
 search (its quantised copy built) before it is cached, so no query pays for it.
+
+An index blob that is missing although the status still names it, or that
+cannot be read as an index, is a broken training: the status is moved to
+``failed`` with a message saying so and no longer names the blob, so queries
+answer "not trained" at once (instead of failing on every call) and training
+again repairs the collection.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from core.collections.kinds import CollectionKind
 from core.search.exact import prepare_search
 from core.search.index import TrainedIndex, index_from_bytes
-from core.storage.exceptions import NotFound
-from core.storage.face_training import TrainingRecord, read_training
+from core.storage.exceptions import NotFound, WriteConflict
+from core.storage.face_training import FAILED, TrainingRecord, read_training, write_training
 from core.storage.index_blobs import read_index_blob
+from core.timestamps import utc_now
+
+logger = logging.getLogger("face.index")
 
 CACHED_INDEXES = 16
+BROKEN_INDEX_MESSAGE = "The trained index is missing or unreadable; train again to rebuild it."
+UNREADABLE = (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile)
+"""What numpy raises for bytes that are not a saved index (truncated, garbled, wrong arrays)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,24 @@ def load_index(kind: CollectionKind, collection_id: str, training: TrainingRecor
             return _fetch((kind.name, collection_id), training.index_blob)
         except NotFound:
             continue
+        except UNREADABLE as error:
+            _record_broken(training, f"unreadable: {type(error).__name__}: {error}")
+            return None
+    # Read twice, the status named a blob that is not there: not a newer training replacing it.
+    if training is not None:
+        _record_broken(training, "missing")
     return None
+
+
+def _record_broken(training: TrainingRecord, reason: str) -> None:
+    """Mark the training that wrote a broken index blob as failed, unless the status has moved on."""
+    logger.error("index blob %s of %s %s is %s", training.index_blob, training.kind, training.collection_id, reason)
+    try:
+        write_training(
+            training.with_changes(status=FAILED, index_blob=None, last_action=utc_now(), message=BROKEN_INDEX_MESSAGE)
+        )
+    except WriteConflict:
+        logger.info("training of %s %s changed meanwhile", training.kind, training.collection_id)
 
 
 def _fetch(key: tuple[str, str], name: str) -> TrainedIndex:

@@ -4,6 +4,12 @@ The account is reached through the connection string in ``AzureWebJobsStorage``
 (Azurite locally) or, when only ``AzureWebJobsStorage__accountName`` is set,
 with a managed identity. Tables, containers and queues are created on first use,
 once per process.
+
+Every client retries a failed call at most ``RETRIES`` times, a short pause
+apart, and gives up on a connection or a read after fixed timeouts, so a
+request meeting a storage outage fails within about a second (connections
+refused) or ``CONNECTION_TIMEOUT_SECONDS`` per attempt (no answer) instead of
+the SDKs' default of minutes; the HTTP layer answers it with a retryable 503.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.blob import LinearRetry as BlobRetry
+from azure.storage.queue import LinearRetry as QueueRetry
 from azure.storage.queue import QueueClient, QueueServiceClient, TextBase64DecodePolicy, TextBase64EncodePolicy
 
 from core.settings import Settings, get_settings
@@ -23,6 +31,55 @@ from core.settings import Settings, get_settings
 AZURITE_ACCOUNT = "devstoreaccount1"
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
+
+RETRIES = 2
+"""Retries of a failed storage call: enough for a dropped connection, few enough to fail fast in an outage."""
+RETRY_PAUSE_SECONDS = 0.25
+CONNECTION_TIMEOUT_SECONDS = 3.0
+READ_TIMEOUT_SECONDS = 30.0
+"""Per socket read: a large collection's index blob is tens of MB, read in chunks well within this."""
+OPERATION_TIMEOUT_SECONDS = 60
+"""The most one table call may take with its retries, far above any healthy call."""
+
+
+def _timeouts() -> dict[str, Any]:
+    return {"connection_timeout": CONNECTION_TIMEOUT_SECONDS, "read_timeout": READ_TIMEOUT_SECONDS}
+
+
+def table_options() -> dict[str, Any]:
+    """Keyword options of every table client: bounded retries and timeouts."""
+    return {
+        "retry_total": RETRIES,
+        "retry_backoff_factor": RETRY_PAUSE_SECONDS,
+        "retry_backoff_max": 2 * RETRY_PAUSE_SECONDS,
+        "timeout": OPERATION_TIMEOUT_SECONDS,
+        **_timeouts(),
+    }
+
+
+class _ShortPause:
+    """Blob and queue retries pause ``RETRY_PAUSE_SECONDS`` (their SDK policies count whole seconds)."""
+
+    def get_backoff_time(self, settings: dict[str, Any]) -> float:
+        return RETRY_PAUSE_SECONDS
+
+
+class _BlobRetry(_ShortPause, BlobRetry):
+    pass
+
+
+class _QueueRetry(_ShortPause, QueueRetry):
+    pass
+
+
+def blob_options() -> dict[str, Any]:
+    """Keyword options of every blob client: bounded retries and timeouts."""
+    return {"retry_policy": _BlobRetry(retry_total=RETRIES), **_timeouts()}
+
+
+def queue_options() -> dict[str, Any]:
+    """Keyword options of every queue client: bounded retries and timeouts."""
+    return {"retry_policy": _QueueRetry(retry_total=RETRIES), **_timeouts()}
 
 
 def azurite_connection_string(
@@ -59,16 +116,16 @@ def _account_url(service: str) -> str:
 def table_service() -> TableServiceClient:
     connection = _connection_string(get_settings())
     if connection:
-        return TableServiceClient.from_connection_string(connection)
-    return TableServiceClient(endpoint=_account_url("table"), credential=_credential())
+        return TableServiceClient.from_connection_string(connection, **table_options())
+    return TableServiceClient(endpoint=_account_url("table"), credential=_credential(), **table_options())
 
 
 @lru_cache(maxsize=1)
 def blob_service() -> BlobServiceClient:
     connection = _connection_string(get_settings())
     if connection:
-        return BlobServiceClient.from_connection_string(connection)
-    return BlobServiceClient(account_url=_account_url("blob"), credential=_credential())
+        return BlobServiceClient.from_connection_string(connection, **blob_options())
+    return BlobServiceClient(account_url=_account_url("blob"), credential=_credential(), **blob_options())
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +134,7 @@ def queue_service() -> QueueServiceClient:
     encoding: dict[str, Any] = {
         "message_encode_policy": TextBase64EncodePolicy(),
         "message_decode_policy": TextBase64DecodePolicy(),
+        **queue_options(),
     }
     if connection:
         return QueueServiceClient.from_connection_string(connection, **encoding)

@@ -6,6 +6,8 @@ see; storage itself knows nothing of HTTP statuses or error codes.
 
 from __future__ import annotations
 
+from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
 
 class StorageError(Exception):
     """A storage operation could not be done as asked."""
@@ -29,3 +31,18 @@ class WriteConflict(StorageError):
 
 class TooManyConflicts(StorageError):
     """A write lost to concurrent writers on every attempt it was allowed."""
+
+
+def storage_unreachable(error: BaseException) -> bool:
+    """True when ``error``, or an error it was raised from, says the storage account is unreachable:
+    no connection, no answer in time, or a 5xx from the service itself."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ServiceRequestError | ServiceResponseError):
+            return True
+        if isinstance(current, HttpResponseError) and (current.status_code or 0) >= 500:
+            return True
+        current = current.__cause__ or current.__context__
+    return False

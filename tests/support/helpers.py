@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -27,6 +28,16 @@ def error_of(response: requests.Response) -> Refusal:
     """The Azure error an HTTP response carries."""
     body = response.json()
     return Refusal(response.status_code, body["error"]["code"], body["error"]["message"])
+
+
+def admitted(send: Callable[[], requests.Response], attempts: int = 60) -> requests.Response:
+    """``send()`` again after each 429 for the ``Retry-After`` it names, as a well-behaved client does."""
+    for _ in range(attempts - 1):
+        response = send()
+        if response.status_code != 429:
+            return response
+        time.sleep(float(response.headers.get("Retry-After", "1")))
+    return send()
 
 
 def raised_by(call: Callable[..., Any], *args: Any) -> Refusal:

@@ -162,6 +162,13 @@ class DevHost:
                 self.process.wait()
             self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL the host, as a crash or the platform would: nothing is shut down cleanly."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
