@@ -16,14 +16,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from azure.core import MatchConditions
-from azure.core.exceptions import (
-    ResourceExistsError,
-    ResourceModifiedError,
-    ResourceNotFoundError,
-    ResourceNotModifiedError,
-)
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
+from core.storage.blobs import download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound, WriteConflict
 from core.storage.resources import DIRECTORY_INDEX_CONTAINER
@@ -67,23 +63,12 @@ def _decode(data: bytes, etag: str) -> Manifest:
 
 
 def read_manifest(model: str, known_etag: str | None = None) -> Manifest | None:
-    """The model's manifest; None when the reader's copy, read with ``known_etag``, is still current.
-
-    Azure answers the conditional read with 304, Azurite with 412: both mean unchanged.
-    """
-    blob = _container().get_blob_client(_manifest_name(model))
+    """The model's manifest; None when the reader's copy, read with ``known_etag``, is still current."""
     try:
-        if known_etag is None:
-            download = blob.download_blob()
-        else:
-            try:
-                download = blob.download_blob(etag=known_etag, match_condition=MatchConditions.IfModified)
-            except (ResourceNotModifiedError, ResourceModifiedError):
-                return None
-        data = download.readall()
+        read = download_if_modified(_container().get_blob_client(_manifest_name(model)), known_etag)
     except ResourceNotFoundError:
         return Manifest((), None)
-    return _decode(data, download.properties.etag)
+    return None if read is None else _decode(*read)
 
 
 def replace_manifest(model: str, segments: tuple[SegmentEntry, ...], etag: str | None) -> Manifest:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 
-from azure.core import MatchConditions
-from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError, ResourceNotModifiedError
+from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
+from core.storage.blobs import download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound
 from core.storage.resources import INDEX_CONTAINER
@@ -49,24 +49,16 @@ def save_index(name: str, data: bytes) -> None:
 def read_index_blob(name: str, known_etag: str | None = None) -> IndexBlob | None:
     """The blob ``name``; None when the reader's copy, read with ``known_etag``, is still current.
 
-    With ``known_etag`` the read is a conditional GET (``If-None-Match``): an
-    unchanged blob is not downloaded again. Azure answers such a read with
-    304, Azurite with 412; both mean "unchanged". Raises ``NotFound`` when the
-    blob does not exist (e.g. a newer training has just replaced it).
+    Raises ``NotFound`` when the blob does not exist (e.g. a newer training has just replaced it).
     """
-    blob = _container().get_blob_client(name)
     try:
-        if known_etag is None:
-            download = blob.download_blob()
-        else:
-            try:
-                download = blob.download_blob(etag=known_etag, match_condition=MatchConditions.IfModified)
-            except (ResourceNotModifiedError, ResourceModifiedError):
-                return None
-        data = download.readall()
+        read = download_if_modified(_container().get_blob_client(name), known_etag)
     except ResourceNotFoundError as error:
         raise NotFound() from error
-    return IndexBlob(name, download.properties.etag, data)
+    if read is None:
+        return None
+    data, etag = read
+    return IndexBlob(name, etag, data)
 
 
 def delete_index_blob(name: str) -> None:
