@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from face_cli.retry import TOO_MANY_REQUESTS, RetryPolicy, retriable_status
 
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 DEFAULT_API_VERSION = "v1.2"
+DIRECTORY_API_VERSION = "v1.2-preview.1"  # the latest version with the PersonDirectory's persons and faces
 DEFAULT_CONCURRENCY = 4
 PAGE_SIZE = 1000  # the largest ``top`` Azure's list operations accept
 
@@ -44,6 +46,20 @@ def api_error(response: httpx.Response) -> FaceApiError:
         return FaceApiError(
             response.status_code, str(response.status_code), response.text[:300] or response.reason_phrase
         )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A success's decoded body and, for a 202, the id of the operation its ``operation-Location`` names."""
+
+    body: Any
+    operation_id: str | None = None
+
+
+def operation_id(response: httpx.Response) -> str | None:
+    """The operationId at the end of ``operation-Location`` (an absolute URL of ``/operations/{operationId}``)."""
+    location = response.headers.get("operation-Location")
+    return location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] if location else None
 
 
 def service_url(endpoint: str, api_version: str) -> str:
@@ -82,7 +98,12 @@ class FaceApi:
     def close(self) -> None:
         self.http.close()
 
-    def call(
+    def call(self, method: str, path: str, **request: Any) -> Any:
+        """The decoded JSON answer of ``method path`` (None for an empty body), retried as the policy says;
+        ``request`` holds ``send``'s ``params``, ``json``, ``content`` and ``settled``."""
+        return self.send(method, path, **request).body
+
+    def send(
         self,
         method: str,
         path: str,
@@ -90,11 +111,12 @@ class FaceApi:
         json: Any = None,
         content: bytes | None = None,
         settled: Callable[[], Any] | None = None,
-    ) -> Any:
-        """The decoded JSON answer of ``method path`` (None for an empty body), retried as the policy says.
+    ) -> Answer:
+        """The answer of ``method path``, retried as the policy says, with the operation a 202 names.
 
         ``settled`` (for requests that add something) is asked, after an answer that may hide a
-        success, for the result already there; when it finds one, that is returned instead of retrying.
+        success, for the result already there; when it finds one, that is returned instead of retrying
+        (without an operation: its answer was lost).
         """
         headers = {"Content-Type": "application/octet-stream"} if content is not None else None
         url = self.base_url + path
@@ -108,7 +130,8 @@ class FaceApi:
                 may_have_succeeded = True
             else:
                 if response.status_code < 400:
-                    return response.json() if response.content.strip() else None
+                    body = response.json() if response.content.strip() else None
+                    return Answer(body, operation_id(response))
                 if not retriable_status(response.status_code) or attempt == self.retry.attempts:
                     raise api_error(response)
                 may_have_succeeded = response.status_code != TOO_MANY_REQUESTS
@@ -119,7 +142,7 @@ class FaceApi:
             if may_have_succeeded and settled is not None:
                 found = settled()
                 if found is not None:
-                    return found
+                    return Answer(found)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def pages(self, path: str, id_field: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Who is in a photo: Detect each face, then Identify it in a person target or Find Similar in a list target."""
+"""Who is in a photo: Detect each face, then Identify it in a person target (a group or the PersonDirectory)
+or Find Similar in a list target."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from face_cli.client import FaceApi, FaceApiError
+from face_cli.directory import directory_persons
 from face_cli.targets import Target, list_faces, persons, recognition_model
 
 IDENTIFY_BATCH = 10  # Identify takes at most 10 faceIds
@@ -44,16 +46,18 @@ class IdentifyOptions:
     detection_model: str
     candidates: int = 1
     confidence_threshold: float | None = None
+    recognition_model: str = "recognition_04"  # the PersonDirectory's faces to search (other targets have one)
 
 
 def detect(
-    api: FaceApi, image: bytes, detection_model: str, model: str, landmarks: bool = False
+    api: FaceApi, image: bytes, detection_model: str, model: str | None, landmarks: bool = False
 ) -> list[dict[str, Any]]:
-    """Detect's answer for ``image``: faceIds for ``model``, rectangles and, when asked, the 27 landmarks."""
+    """Detect's answer for ``image``: rectangles, faceIds for ``model`` (none without one) and, when asked,
+    the 27 landmarks."""
     params = {
-        "returnFaceId": "true",
+        "returnFaceId": str(model is not None).lower(),
         "detectionModel": detection_model,
-        "recognitionModel": model,
+        **({"recognitionModel": model} if model is not None else {}),
         "returnFaceLandmarks": str(landmarks).lower(),
     }
     return list(api.call("POST", "/detect", params=params, content=image))
@@ -66,8 +70,10 @@ class Identifier:
         self.api = api
         self.target = target
         self.options = options
-        self.model = recognition_model(api, target)
-        if target.kind.has_persons:
+        self.model = options.recognition_model if target.kind.directory else recognition_model(api, target)
+        if target.kind.directory:
+            self.names = {p["personId"]: str(p.get("name", "")) for p in directory_persons(api)}
+        elif target.kind.has_persons:
             self.names = {p["personId"]: str(p.get("name", "")) for p in persons(api, target)}
         else:
             self.names = {
@@ -103,7 +109,7 @@ class Identifier:
     def identify(self, face_ids: list[str]) -> list[list[Candidate]]:
         body: dict[str, Any] = {
             "faceIds": face_ids,
-            self.target.kind.id_field: self.target.id,
+            **self.target.scope,
             "maxNumOfCandidatesReturned": self.options.candidates,
         }
         if self.options.confidence_threshold is not None:
@@ -116,7 +122,7 @@ class Identifier:
     def find_similar(self, face_id: str) -> list[Candidate]:
         body = {
             "faceId": face_id,
-            self.target.kind.id_field: self.target.id,
+            **self.target.scope,
             "maxNumOfCandidatesReturned": self.options.candidates,
             "mode": "matchPerson",
         }

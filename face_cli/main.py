@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from face_cli.client import DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, FaceApi, FaceApiError
+from face_cli.client import DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DIRECTORY_API_VERSION, FaceApi, FaceApiError
 from face_cli.drawing import save_drawing
 from face_cli.enrolment import EnrolmentOptions, enrol
 from face_cli.identification import IdentifyOptions, detect, identify_photos
@@ -24,7 +24,15 @@ from face_cli.output import enrolment_summary, identify_csv, identify_json, iden
 from face_cli.photos import image_files
 from face_cli.progress import EnrolmentBar
 from face_cli.rejections import write_csv
-from face_cli.targets import FACE_LIST, LARGE_FACE_LIST, LARGE_PERSON_GROUP, PERSON_GROUP, Target
+from face_cli.targets import (
+    DYNAMIC_PERSON_GROUP,
+    FACE_LIST,
+    LARGE_FACE_LIST,
+    LARGE_PERSON_GROUP,
+    PERSON_DIRECTORY,
+    PERSON_GROUP,
+    Target,
+)
 
 INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C
 
@@ -44,6 +52,15 @@ Endpoint = Annotated[
 ]
 Key = Annotated[str, typer.Option(envvar="AZURE_FACE_KEY", show_default=False, help="The subscription key.")]
 ApiVersion = Annotated[str, typer.Option(help="The API version path segment.")]
+TargetApiVersion = Annotated[
+    str | None,
+    typer.Option(
+        "--api-version",
+        show_default=False,
+        help=f"The API version path segment (default {DEFAULT_API_VERSION}; {DIRECTORY_API_VERSION} for the "
+        "PersonDirectory).",
+    ),
+]
 Concurrency = Annotated[int, typer.Option(min=1, max=64, help="Requests in flight at most.")]
 DetectionModel = Annotated[str, typer.Option(help="detection_01, detection_02 or detection_03.")]
 RecognitionModel = Annotated[str, typer.Option(help="Recognition model of a collection this creates.")]
@@ -51,6 +68,10 @@ PersonGroupId = Annotated[str | None, typer.Option("--person-group", help="A per
 LargePersonGroupId = Annotated[str | None, typer.Option("--large-person-group", help="A large person group id.")]
 FaceListId = Annotated[str | None, typer.Option("--face-list", help="A face list id.")]
 LargeFaceListId = Annotated[str | None, typer.Option("--large-face-list", help="A large face list id.")]
+PersonDirectory = Annotated[bool, typer.Option("--person-directory", help="The PersonDirectory.")]
+DynamicPersonGroupId = Annotated[
+    str | None, typer.Option("--dynamic-person-group", help="A dynamic person group id of the PersonDirectory.")
+]
 
 
 class Format(StrEnum):
@@ -60,9 +81,15 @@ class Format(StrEnum):
 
 
 def chosen_target(
-    person_group: str | None, large_person_group: str | None, face_list: str | None, large_face_list: str | None
+    person_group: str | None,
+    large_person_group: str | None,
+    face_list: str | None,
+    large_face_list: str | None,
+    person_directory: bool = False,
+    dynamic_person_group: str | None = None,
 ) -> Target:
-    """The one target named on the command line."""
+    """The one target named on the command line (``--dynamic-person-group`` is in the PersonDirectory, so
+    ``--person-directory`` may come with it)."""
     named = [
         Target(kind, identifier)
         for kind, identifier in (
@@ -70,14 +97,25 @@ def chosen_target(
             (LARGE_PERSON_GROUP, large_person_group),
             (FACE_LIST, face_list),
             (LARGE_FACE_LIST, large_face_list),
+            (DYNAMIC_PERSON_GROUP, dynamic_person_group),
         )
         if identifier
     ]
+    if person_directory and not dynamic_person_group:
+        named.append(Target(PERSON_DIRECTORY, ""))
     if len(named) != 1:
         raise typer.BadParameter(
-            "name exactly one of --person-group, --large-person-group, --face-list, --large-face-list"
+            "name exactly one of --person-group, --large-person-group, --face-list, --large-face-list, "
+            "--person-directory (with --dynamic-person-group or not)"
         )
     return named[0]
+
+
+def target_api_version(target: Target, asked: str | None) -> str:
+    """The version asked for, else the default, or for the PersonDirectory a version that has it."""
+    if asked:
+        return asked
+    return DIRECTORY_API_VERSION if target.kind.directory else DEFAULT_API_VERSION
 
 
 def fail(error: FaceApiError) -> typer.Exit:
@@ -94,17 +132,23 @@ def enrol_command(
     large_person_group: LargePersonGroupId = None,
     face_list: FaceListId = None,
     large_face_list: LargeFaceListId = None,
+    person_directory: PersonDirectory = False,
+    dynamic_person_group: DynamicPersonGroupId = None,
     detection_model: DetectionModel = "detection_03",
-    recognition_model: RecognitionModel = "recognition_04",
+    recognition_model: Annotated[
+        str, typer.Option(help="Recognition model of a collection this creates, or of the PersonDirectory's faces.")
+    ] = "recognition_04",
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
-    api_version: ApiVersion = DEFAULT_API_VERSION,
+    api_version: TargetApiVersion = None,
     train: Annotated[bool, typer.Option(help="Train the collection at the end and wait for it.")] = True,
     rejected_csv: Annotated[Path | None, typer.Option(help="Also write the rejected photos to this CSV file.")] = None,
 ) -> None:
     """Add every photo of FOLDER (one sub-folder per person, named after them), skipping what is there already."""
-    target = chosen_target(person_group, large_person_group, face_list, large_face_list)
+    target = chosen_target(
+        person_group, large_person_group, face_list, large_face_list, person_directory, dynamic_person_group
+    )
     options = EnrolmentOptions(detection_model, recognition_model, concurrency, train)
-    with FaceApi(endpoint, key, api_version, concurrency) as api:
+    with FaceApi(endpoint, key, target_api_version(target, api_version), concurrency) as api:
         try:
             with EnrolmentBar(err) as bar:
                 report = enrol(api, target, folder, options, bar)
@@ -131,17 +175,24 @@ def identify_command(
     large_person_group: LargePersonGroupId = None,
     face_list: FaceListId = None,
     large_face_list: LargeFaceListId = None,
+    person_directory: PersonDirectory = False,
+    dynamic_person_group: DynamicPersonGroupId = None,
     detection_model: DetectionModel = "detection_03",
+    recognition_model: Annotated[
+        str, typer.Option(help="Recognition model of the PersonDirectory's faces searched (others: the target's).")
+    ] = "recognition_04",
     candidates: Annotated[int, typer.Option(min=1, max=100, help="Best candidates per face.")] = 1,
     threshold: Annotated[float | None, typer.Option(min=0, max=1, help="Least confidence of a candidate.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
-    api_version: ApiVersion = DEFAULT_API_VERSION,
+    api_version: TargetApiVersion = None,
 ) -> None:
     """Name every face of PHOTOS with its best candidates in a collection."""
-    target = chosen_target(person_group, large_person_group, face_list, large_face_list)
-    options = IdentifyOptions(detection_model, candidates, threshold)
-    with FaceApi(endpoint, key, api_version, concurrency) as api:
+    target = chosen_target(
+        person_group, large_person_group, face_list, large_face_list, person_directory, dynamic_person_group
+    )
+    options = IdentifyOptions(detection_model, candidates, threshold, recognition_model)
+    with FaceApi(endpoint, key, target_api_version(target, api_version), concurrency) as api:
         try:
             results = identify_photos(api, target, image_files(photos), options, concurrency)
         except FaceApiError as error:

@@ -87,10 +87,11 @@ def identify_json(results: list[PhotoResult]) -> str:
 
 def rejection_table(rejections: list[Rejection]) -> Table:
     table = Table(title=f"Rejected photos ({len(rejections)})")
-    for column in ("person", "file", "reason", "Azure's message"):
+    for column in ("person", "file", "reason", "the service's answer"):
         table.add_column(column)
     for item in sorted(rejections, key=lambda r: (r.photo.person, str(r.photo.path))):
-        table.add_row(item.photo.person, item.photo.path.name, item.reason, f"{item.code}: {item.message}")
+        said = f"{item.code}: {item.message}" if item.code else item.message
+        table.add_row(item.photo.person, item.photo.path.name, item.reason, said)
     return table
 
 
@@ -102,6 +103,8 @@ def enrolment_summary(report: EnrolmentReport) -> str:
         f"rejected: {len(report.rejected)}  persons created: {report.persons_created}",
         f"throughput: {report.faces_per_second:.2f} faces/s ({report.added} faces in {report.upload_seconds:.1f} s)",
     ]
+    if report.members_added is not None:
+        lines.append(f"persons added to the group: {report.members_added}")
     if report.training is not None:
         status = report.training.get("status")
         message = report.training.get("message")

@@ -2,7 +2,10 @@
 
 Azure answers every image problem of Add Face with a 400 and a code shared by
 several causes (``InvalidImage`` covers an undecodable file, no face and several
-faces); the message tells them apart, so the reason is read from both.
+faces); the message tells them apart, so the reason is read from both. The
+photos of a sub-folder none of whose photos shows exactly one face never reach
+Add Face (no person is created for them): their refusal is Detect's face
+count, with no Azure error code.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ NO_FACE, SEVERAL_FACES, TOO_SMALL, TOO_BIG, BAD_IMAGE = "no face", "several face
 
 @dataclass(frozen=True)
 class Rejection:
-    """A photo the service refused, with the reason and Azure's own words."""
+    """A photo the service refused, with the reason and Azure's own words (code empty for Detect's count)."""
 
     photo: Photo
     reason: str
@@ -50,6 +53,12 @@ def rejection_reason(error: FaceApiError) -> str:
 
 def rejection(photo: Photo, error: FaceApiError) -> Rejection:
     return Rejection(photo, rejection_reason(error), error.code, error.message)
+
+
+def detect_rejection(photo: Photo, faces: int) -> Rejection:
+    """The refusal of a photo in which Detect found ``faces`` faces (not one)."""
+    found = "no face" if faces == 0 else f"{faces} faces"
+    return Rejection(photo, NO_FACE if faces == 0 else SEVERAL_FACES, "", f"Detect found {found} in the photo.")
 
 
 def write_csv(rejections: list[Rejection], path: Path) -> None:

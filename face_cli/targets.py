@@ -4,19 +4,22 @@ Person groups and large person groups hold persons, each with faces; face lists
 and large face lists hold faces directly (the person's name then lives in each
 face's mark). Identify works on the person kinds; the list kinds are searched
 with Find Similar. Large person groups, person groups and large face lists must
-be trained after a change; a face list needs no training.
+be trained after a change; a face list needs no training. The PersonDirectory
+(``face_cli.directory``) holds persons too, with faces per recognition model and
+no training; identified against whole (personIds ``["*"]``) or through one of
+its dynamic person groups.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from face_cli.client import FaceApi, FaceApiError
-from face_cli.photos import Mark, read_mark
+from face_cli.photos import Mark, Photo, read_mark
 
 TRAINING_DONE = frozenset({"succeeded", "failed"})
 TRAINING_POLL_SECONDS = 0.5
@@ -31,6 +34,7 @@ class TargetKind:
     id_field: str
     has_persons: bool
     trained: bool
+    directory: bool = False
 
 
 PERSON_GROUP = TargetKind("person group", "persongroups", "personGroupId", has_persons=True, trained=True)
@@ -39,6 +43,16 @@ LARGE_PERSON_GROUP = TargetKind(
 )
 FACE_LIST = TargetKind("face list", "facelists", "faceListId", has_persons=False, trained=False)
 LARGE_FACE_LIST = TargetKind("large face list", "largefacelists", "largeFaceListId", has_persons=False, trained=True)
+PERSON_DIRECTORY = TargetKind("person directory", "", "personIds", has_persons=True, trained=False, directory=True)
+DYNAMIC_PERSON_GROUP = TargetKind(
+    "dynamic person group",
+    "dynamicpersongroups",
+    "dynamicPersonGroupId",
+    has_persons=True,
+    trained=False,
+    directory=True,
+)
+EVERY_DIRECTORY_PERSON = ["*"]  # Identify's personIds naming the whole PersonDirectory
 
 
 @dataclass(frozen=True)
@@ -50,10 +64,16 @@ class Target:
 
     @property
     def path(self) -> str:
-        return f"/{self.kind.path}/{self.id}"
+        """The collection's path; the PersonDirectory's persons are at the root (``/persons``)."""
+        return f"/{self.kind.path}/{self.id}" if self.kind.path else ""
+
+    @property
+    def scope(self) -> dict[str, Any]:
+        """What an Identify or Find Similar body names to search this target."""
+        return {self.kind.id_field: EVERY_DIRECTORY_PERSON if self.kind is PERSON_DIRECTORY else self.id}
 
     def __str__(self) -> str:
-        return f"{self.kind.label} {self.id}"
+        return f"{self.kind.label} {self.id}".strip()
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,14 @@ def ensure_target(api: FaceApi, target: Target, model: str) -> tuple[bool, str]:
 def persons(api: FaceApi, target: Target) -> list[dict[str, Any]]:
     """Every person of a person target (``personId``, ``name``, ``persistedFaceIds``...)."""
     return list(api.pages(f"{target.path}/persons", "personId"))
+
+
+def first_person_ids(found: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The personId of every name among ``found`` (the first person of that name)."""
+    known: dict[str, str] = {}
+    for person in found:
+        known.setdefault(str(person.get("name")), person["personId"])
+    return known
 
 
 def create_person(api: FaceApi, target: Target, name: str) -> str:
@@ -163,6 +191,39 @@ def add_face(
         settled=existing,
     )
     return str(found["persistedFaceId"])
+
+
+class Store:
+    """Enrolment's view of a target: the API, the target, the recognition model a new collection gets (or the
+    PersonDirectory's faces use) and the detection model of every add."""
+
+    def __init__(self, api: FaceApi, target: Target, recognition_model: str, detection_model: str) -> None:
+        self.api = api
+        self.target = target
+        self.recognition_model = recognition_model
+        self.detection_model = detection_model
+
+
+class CollectionStore(Store):
+    """Enrolment's view of a person group, a large person group or a face list (``enrolment.FaceStore``)."""
+
+    def open(self) -> tuple[bool, str]:
+        """Create the collection when missing; (created, its recognition model)."""
+        return ensure_target(self.api, self.target, self.recognition_model)
+
+    def enrolled_faces(self, names: set[str], executor: ThreadPoolExecutor) -> list[EnrolledFace]:
+        """Every face of the collection with its mark (``names`` are not needed to find them)."""
+        return enrolled_faces(self.api, self.target, executor)
+
+    def person_ids(self) -> dict[str, str]:
+        return first_person_ids(persons(self.api, self.target))
+
+    def create_person(self, name: str) -> str:
+        return create_person(self.api, self.target, name)
+
+    def add_face(self, person_id: str | None, photo: Photo) -> str:
+        image = photo.path.read_bytes()
+        return add_face(self.api, self.target, person_id, image, photo.mark, photo.sha256, self.detection_model)
 
 
 def train(api: FaceApi, target: Target, on_status: Callable[[str, float], None]) -> dict[str, Any]:

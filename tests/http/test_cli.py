@@ -1,9 +1,11 @@
 """The ``face`` command line over real HTTP against the dev host, run as a user runs it (the entry point).
 
-Enrolment of face_recognition's knn examples is interrupted with Ctrl-C and
-resumed: the second run adds only what is missing and no face is enrolled
-twice. The test folder is then identified, every known person by name. A stub
-server answering 429 twice before passing requests on shows the retries
+Enrolment of face_recognition's knn examples, into a large person group and
+into the PersonDirectory with a dynamic person group, is interrupted with
+Ctrl-C and resumed: the second run adds only what is missing and no face or
+person is enrolled twice. The test folder is then identified, every known
+person by name. A sub-folder whose only photo shows no face creates no person.
+A stub server answering 429 twice before passing requests on shows the retries
 honouring ``Retry-After``.
 """
 
@@ -28,6 +30,7 @@ import pytest
 import requests
 from PIL import Image
 
+from tests.support.directory import MODEL, wait_for
 from tests.support.helpers import new_id
 from tests.support.paths import FACE_EXAMPLES, SHARED_DATA
 from tests.support.polling import wait_until
@@ -69,6 +72,10 @@ def enrolment_folder(tmp_path: Path) -> Path:
     (folder / "nobody").mkdir()
     (folder / "nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
     return folder
+
+
+def person_names(api, path: str) -> list[str]:
+    return [person["name"] for person in api.get(f"{path}/persons").json()]
 
 
 def group_faces(api, group: str) -> list[tuple[str, str]]:
@@ -132,13 +139,16 @@ def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_pers
     assert set(rejected) == {("nobody", "dogs.jpg"), ("obama", "with_biden.jpg")}
     assert rejected["nobody", "dogs.jpg"]["reason"] == "no face"
     assert rejected["obama", "with_biden.jpg"]["reason"] == "several faces"
-    assert rejected["nobody", "dogs.jpg"]["code"] == "InvalidImage"
+    assert rejected["obama", "with_biden.jpg"]["code"] == "InvalidImage"  # Add Face's refusal
+    assert rejected["nobody", "dogs.jpg"]["message"] == "Detect found no face in the photo."  # no person to add to
     assert "no face" in second.stdout.lower() and "dogs.jpg" in second.stdout  # the table
+    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(p.name for p in (KNN / "train").iterdir())
 
     again = run_face(enrol[1:], cli_env)
     assert again.returncode == 0, again.stderr
     assert f"already enrolled: {enrollable}" in again.stderr and "added: 0" in again.stderr
     assert len(group_faces(api, group)) == enrollable
+    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(p.name for p in (KNN / "train").iterdir())
 
     identified = run_face(["identify", str(KNN / "test"), "--large-person-group", group, "--format", "json"], cli_env)
     assert identified.returncode == 0, identified.stderr
@@ -147,6 +157,106 @@ def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_pers
         for photo in json.loads(identified.stdout)
     }
     assert named == EXPECTED
+
+
+def named_persons(preview, prefix: str) -> dict[str, str]:
+    """personId -> name of the directory persons whose names start with ``prefix`` (the ones a test made)."""
+    return {p["personId"]: p["name"] for p in preview.get("/persons").json() if p["name"].startswith(prefix)}
+
+
+def directory_faces(preview, prefix: str) -> list[tuple[str, str]]:
+    """(person name, photo hash) of every recognition_04 face of the directory persons named ``prefix``*."""
+    faces = []
+    for person_id, name in named_persons(preview, prefix).items():
+        path = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
+        for face_id in preview.get(path).json()["persistedFaceIds"]:
+            faces.append((name, json.loads(preview.get(f"{path}/{face_id}").json()["userData"])["sha256"]))
+    return faces
+
+
+def identified_names(result: subprocess.CompletedProcess[str], prefix: str) -> dict[str, set[str]]:
+    """Photo name -> the best candidates' names (without ``prefix``) of an ``identify --format json`` run."""
+    assert result.returncode == 0, result.stderr
+    return {
+        Path(photo["photo"]).name: {
+            face["candidates"][0]["name"].removeprefix(prefix) for face in photo["faces"] if face["candidates"]
+        }
+        for photo in json.loads(result.stdout)
+    }
+
+
+@pytest.mark.slow
+def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_known_person(
+    preview, cli_env, tmp_path
+):
+    """The directory is shared by every test: the persons' names carry this run's prefix, and are deleted."""
+    prefix = new_id("cli") + "_"
+    group = new_id("cli")
+    folder = tmp_path / "people"
+    for person in sorted((KNN / "train").iterdir()):
+        (folder / f"{prefix}{person.name}").mkdir(parents=True)
+        for photo in sorted(person.iterdir()):
+            (folder / f"{prefix}{person.name}" / photo.name).symlink_to(photo)
+    (folder / f"{prefix}nobody").mkdir()
+    (folder / f"{prefix}nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
+    people = {f"{prefix}{person.name}" for person in (KNN / "train").iterdir()}
+    enrollable = sum(1 for _ in (KNN / "train").rglob("*.jp*g"))
+    enrol = [str(FACE), "enrol", str(folder), "--person-directory", "--dynamic-person-group", group]
+    enrol += ["--detection-model", "detection_01"]  # detection_03 takes the dog for a face (README, Models)
+    try:
+        first = subprocess.Popen(
+            [*enrol, "--concurrency", "1"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        wait_until(lambda: len(directory_faces(preview, prefix)) >= 2, 120, "two faces enrolled by the first run")
+        first.send_signal(signal.SIGINT)
+        _, first_err = first.communicate(timeout=120)
+        assert first.returncode == 130, first_err
+        interrupted_at = len(directory_faces(preview, prefix))
+        assert 2 <= interrupted_at < enrollable
+
+        second = run_face(enrol[1:], cli_env)
+        assert second.returncode == 0, second.stderr
+        assert f"already enrolled: {interrupted_at}" in second.stderr
+        assert "training" not in second.stderr  # the directory needs none
+        faces = directory_faces(preview, prefix)
+        assert len(faces) == enrollable
+        assert Counter(faces).most_common(1)[0][1] == 1  # no photo enrolled twice
+        persons = named_persons(preview, prefix)
+        assert sorted(persons.values()) == sorted(people)  # one person each, none for the dogs
+        assert "dogs.jpg" in second.stdout and "no face" in second.stdout.lower()
+        members = set(preview.get(f"/dynamicpersongroups/{group}/persons").json()["personIds"])
+        assert members == set(persons)
+
+        again = run_face(enrol[1:], cli_env)
+        assert again.returncode == 0, again.stderr
+        assert f"already enrolled: {enrollable}" in again.stderr and "added: 0" in again.stderr
+        assert "persons created: 0" in again.stderr and "persons added to the group: 0" in again.stderr
+        assert named_persons(preview, prefix) == persons
+
+        test = str(KNN / "test")
+        everyone = run_face(["identify", test, "--person-directory", "--format", "json"], cli_env)
+        assert identified_names(everyone, prefix) == EXPECTED
+        grouped = run_face(["identify", test, "--dynamic-person-group", group, "--format", "json"], cli_env)
+        assert identified_names(grouped, prefix) == EXPECTED
+    finally:
+        preview.delete(f"/dynamicpersongroups/{group}")
+        for person_id in named_persons(preview, prefix):
+            wait_for(preview, preview.delete(f"/persons/{person_id}"))
+
+
+def test_a_sub_folder_whose_photos_all_fail_creates_no_person(api, cli_env, tmp_path):
+    group = new_id("cli")
+    (tmp_path / "obama").mkdir()
+    (tmp_path / "obama" / "obama.jpg").symlink_to(KNN / "test" / "obama1.jpg")
+    (tmp_path / "nobody").mkdir()
+    (tmp_path / "nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
+    enrol = ["enrol", str(tmp_path), "--person-group", group, "--detection-model", "detection_01"]
+    for _ in range(2):  # and a second run neither creates it nor repeats Obama
+        result = run_face(enrol, cli_env)
+        assert result.returncode == 0, result.stderr
+        assert person_names(api, f"/persongroups/{group}") == ["obama"]
+        assert "dogs.jpg" in result.stdout and "no face" in result.stdout.lower()
+    assert "persons created: 0" in result.stderr and "added: 0" in result.stderr
 
 
 def test_endpoint_and_key_flags_and_azure_errors(devhost, shared_data):
