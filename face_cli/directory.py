@@ -63,14 +63,21 @@ def group_members(api: FaceApi, group_id: str) -> Iterator[str]:
 def add_members(api: FaceApi, group_id: str, person_ids: set[str]) -> int:
     """Put the persons that are not members yet into the group, waiting for each update; how many were added.
 
-    Adding is idempotent in effect (a run that dies before its update finished adds the rest next time),
-    so the update carries no ``settled`` look-up: a retried one adds the same persons again.
+    A retry after an answer that may hide a success first reads the members: a batch all in is done. A run
+    that dies before an update finished adds the persons still missing next time.
     """
-    members = {member.lower() for member in group_members(api, group_id)}
-    missing = sorted({person_id.lower() for person_id in person_ids} - members)
+
+    def members() -> set[str]:
+        return {member.lower() for member in group_members(api, group_id)}
+
+    missing = sorted({person_id.lower() for person_id in person_ids} - members())
     for first in range(0, len(missing), MEMBERS_PER_UPDATE):
         batch = missing[first : first + MEMBERS_PER_UPDATE]
-        settle(api, api.send("PATCH", group_path(group_id), json={"addPersonIds": batch}))
+
+        def added(batch: list[str] = batch) -> dict[str, Any] | None:
+            return {} if set(batch) <= members() else None
+
+        settle(api, api.send("PATCH", group_path(group_id), json={"addPersonIds": batch}, settled=added))
     return len(missing)
 
 
