@@ -3,12 +3,13 @@
 import { session } from "./api.js";
 import { refreshLists, setUpCollections } from "./collections.js";
 import { setUpDetect } from "./detect.js";
+import { refreshDirectorySummary, setUpDirectory } from "./directory.js";
 import { refreshTargets, setUpIdentify } from "./identify.js";
 import { $, clearError, guarded } from "./ui.js";
 
 const PAGES = {
   detect: () => {},
-  collections: refreshLists,
+  collections: () => Promise.all([refreshLists(), refreshDirectorySummary()]),
   identify: refreshTargets,
 };
 
@@ -46,6 +47,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("error-close").addEventListener("click", clearError);
   setUpDetect();
   setUpCollections();
+  setUpDirectory();
   setUpIdentify();
   window.addEventListener("hashchange", showPage);
   showKeyState();

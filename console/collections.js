@@ -1,9 +1,10 @@
 // Collections: every person group, large person group, face list and large face list; create, rename,
 // delete; persons and faces with what the service stores (ids and userData: it keeps no image); faces added
-// from a photo, choosing the face when there are several; training with its live status.
+// from a photo, choosing the face when there are several; training with its live status. The
+// PersonDirectory, on the same page, is directory.js's.
 
-import { call, detect, KINDS, listAll, listCollections } from "./api.js";
-import { CHOSEN_COLOUR, drawFaces, faceAt, loadImage } from "./draw.js";
+import { call, KINDS, listAll, listCollections } from "./api.js";
+import { clearPick, pickFace } from "./facepick.js";
 import { $, el, guarded, showError } from "./ui.js";
 
 const TRAINING_POLL_MS = 500;
@@ -66,6 +67,7 @@ export async function open(kind, id) {
   const info = await call("GET", `/${kind}/${id}`, { query: { returnRecognitionModel: true } });
   current = { kind, id, info };
   const { one, persons, trained } = KINDS[kind];
+  $("directory").hidden = true;
   $("collection").hidden = false;
   $("collection").dataset.kind = kind;
   $("collection").dataset.id = id;
@@ -190,40 +192,16 @@ function setFaceTarget(target) {
   faceTarget = target;
   $("add-face").hidden = !target;
   $("add-face-title").textContent = target ? `Add a face to ${target.label}` : "";
-  $("add-face-choices").replaceChildren();
-  $("add-face-canvas").width = 0;
+  clearPick($("add-face-canvas"), $("add-face-choices"));
   $("add-face-file").value = "";
 }
 
-// Detect the photo's faces, draw them and offer one button per face (a click on a box chooses it too).
-async function chooseFace(file) {
-  const detectionModel = $("add-face-detection").value;
-  const faces = await detect(file, { detectionModel, recognitionModel: current.info.recognitionModel, landmarks: false });
-  const image = await loadImage(file);
-  const canvas = $("add-face-canvas");
-  const draw = (chosen) => drawFaces(canvas, image, faces, [], faces.map((_, index) => (index === chosen ? CHOSEN_COLOUR : undefined)));
-  draw(-1);
-  if (!faces.length) throw new Error("No face detected in this photo.");
-  const add = (index) => guarded(null, () => addFace(file, faces[index], detectionModel, () => draw(index)));
-  canvas.onclick = (event) => {
-    const index = faceAt(canvas, faces, event);
-    if (index >= 0) add(index);
-  };
-  $("add-face-choices").replaceChildren(
-    ...faces.map((_, index) =>
-      el("button", { type: "button", className: "primary", "data-face": String(index), textContent: faces.length === 1 ? "Add this face" : `Add face ${index + 1}`, onclick: () => add(index) }),
-    ),
-  );
-}
-
-async function addFace(file, face, detectionModel, markChosen) {
-  markChosen();
-  const { left, top, width, height } = face.faceRectangle;
+async function addFace(file, targetFace, detectionModel) {
   const base = faceTarget.personId ? `${collectionPath()}/persons/${faceTarget.personId}` : collectionPath();
-  const query = { targetFace: `${left},${top},${width},${height}`, detectionModel, userData: $("add-face-data").value.trim() || file.name };
+  const query = { targetFace, detectionModel, userData: $("add-face-data").value.trim() || file.name };
   const { persistedFaceId } = await call("POST", `${base}/persistedfaces`, { image: file, query });
-  $("add-face-choices").replaceChildren(el("p", { className: "done", textContent: `Added face ${persistedFaceId}` }));
   await (faceTarget.personId ? showPersons() : showListFaces());
+  return `Added face ${persistedFaceId}`;
 }
 
 export function setUpCollections() {
@@ -235,6 +213,9 @@ export function setUpCollections() {
   $("person-create").addEventListener("click", () => guarded($("person-create"), createPerson));
   $("add-face-file").addEventListener("change", () => {
     const file = $("add-face-file").files[0];
-    if (file) guarded(null, () => chooseFace(file));
+    if (!file) return;
+    const detectionModel = $("add-face-detection").value;
+    const pick = { canvas: $("add-face-canvas"), choices: $("add-face-choices"), detectionModel, recognitionModel: current.info.recognitionModel };
+    guarded(null, () => pickFace(file, { ...pick, add: (targetFace) => addFace(file, targetFace, detectionModel) }));
   });
 }
