@@ -4,6 +4,7 @@ import { session } from "./api.js";
 import { refreshLists, setUpCollections } from "./collections.js";
 import { setUpDetect } from "./detect.js";
 import { refreshDirectorySummary, setUpDirectory } from "./directory.js";
+import { setUpFacePick } from "./facepick.js";
 import { refreshTargets, setUpIdentify } from "./identify.js";
 import { $, clearError, guarded } from "./ui.js";
 
@@ -48,6 +49,7 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpDetect();
   setUpCollections();
   setUpDirectory();
+  setUpFacePick();
   setUpIdentify();
   window.addEventListener("hashchange", showPage);
   showKeyState();

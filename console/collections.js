@@ -4,13 +4,13 @@
 // PersonDirectory, on the same page, is directory.js's.
 
 import { call, KINDS, listAll, listCollections } from "./api.js";
-import { clearPick, pickFace } from "./facepick.js";
+import { setFaceTarget } from "./facepick.js";
 import { $, el, guarded, showError } from "./ui.js";
 
 const TRAINING_POLL_MS = 500;
 
 let current = null; // { kind, id, info }
-let faceTarget = null; // { personId, label } or { personId: null, label } for a list
+let faceOwner = null; // the personId faces are being added to, if any
 
 const collectionPath = () => `/${current.kind}/${current.id}`;
 
@@ -82,7 +82,8 @@ export async function open(kind, id) {
   $("training-controls").hidden = !trained;
   $("persons-panel").hidden = !persons;
   $("faces-panel").hidden = persons;
-  setFaceTarget(persons ? null : { personId: null, label: info.name });
+  if (persons) setFaceTarget($("collection"), null);
+  else addFacesTo(null, info.name);
   if (trained) await showTraining();
   await (persons ? showPersons() : showListFaces());
 }
@@ -152,7 +153,7 @@ async function showPersons() {
         el("strong", { textContent: person.name }),
         el("span", { className: "hint", textContent: ` ${person.personId}${person.userData ? ` · ${person.userData}` : ""}` }),
         faceList(person.persistedFaceIds || [], (faceId) => `${collectionPath()}/persons/${person.personId}/persistedfaces/${faceId}`),
-        el("button", { type: "button", className: "add", textContent: "Add face", onclick: () => setFaceTarget({ personId: person.personId, label: person.name }) }),
+        el("button", { type: "button", className: "add", textContent: "Add face", onclick: () => addFacesTo(person.personId, person.name) }),
         el("button", { type: "button", className: "danger", textContent: "Delete", onclick: () => guarded(null, () => removePerson(person)) }),
       ),
     ),
@@ -178,30 +179,26 @@ async function createPerson() {
   $("person-name").value = "";
   $("person-data").value = "";
   await showPersons();
-  setFaceTarget({ personId, label: name });
+  addFacesTo(personId, name);
 }
 
 async function removePerson(person) {
   if (!confirm(`Delete ${person.name} and their faces?`)) return;
   await call("DELETE", `${collectionPath()}/persons/${person.personId}`);
-  if (faceTarget && faceTarget.personId === person.personId) setFaceTarget(null);
+  if (faceOwner === person.personId) setFaceTarget($("collection"), null);
   await showPersons();
 }
 
-function setFaceTarget(target) {
-  faceTarget = target;
-  $("add-face").hidden = !target;
-  $("add-face-title").textContent = target ? `Add a face to ${target.label}` : "";
-  clearPick($("add-face-canvas"), $("add-face-choices"));
-  $("add-face-file").value = "";
-}
-
-async function addFace(file, targetFace, detectionModel) {
-  const base = faceTarget.personId ? `${collectionPath()}/persons/${faceTarget.personId}` : collectionPath();
-  const query = { targetFace, detectionModel, userData: $("add-face-data").value.trim() || file.name };
-  const { persistedFaceId } = await call("POST", `${base}/persistedfaces`, { image: file, query });
-  await (faceTarget.personId ? showPersons() : showListFaces());
-  return `Added face ${persistedFaceId}`;
+// Faces are added to a person (personId) or to the open face list (null).
+function addFacesTo(personId, label) {
+  faceOwner = personId;
+  const add = async (file, query) => {
+    const base = personId ? `${collectionPath()}/persons/${personId}` : collectionPath();
+    const { persistedFaceId } = await call("POST", `${base}/persistedfaces`, { image: file, query });
+    await (personId ? showPersons() : showListFaces());
+    return `Added face ${persistedFaceId}`;
+  };
+  setFaceTarget($("collection"), { label, recognitionModel: current.info.recognitionModel, add });
 }
 
 export function setUpCollections() {
@@ -211,11 +208,4 @@ export function setUpCollections() {
   $("collection-delete").addEventListener("click", () => guarded($("collection-delete"), remove));
   $("collection-train").addEventListener("click", () => guarded($("collection-train"), train));
   $("person-create").addEventListener("click", () => guarded($("person-create"), createPerson));
-  $("add-face-file").addEventListener("change", () => {
-    const file = $("add-face-file").files[0];
-    if (!file) return;
-    const detectionModel = $("add-face-detection").value;
-    const pick = { canvas: $("add-face-canvas"), choices: $("add-face-choices"), detectionModel, recognitionModel: current.info.recognitionModel };
-    guarded(null, () => pickFace(file, { ...pick, add: (targetFace) => addFace(file, targetFace, detectionModel) }));
-  });
 }

@@ -5,7 +5,7 @@
 // no training: a face is searchable once its add operation has succeeded.
 
 import { directoryCall, listAll, operationStatus, session, startOperation } from "./api.js";
-import { clearPick, pickFace } from "./facepick.js";
+import { setFaceTarget } from "./facepick.js";
 import { $, el, guarded } from "./ui.js";
 
 const OPERATION_POLL_MS = 500;
@@ -55,19 +55,31 @@ export async function openDirectory() {
   await Promise.all([showPersons(), showGroups()]);
 }
 
-async function showPersons() {
-  persons = await listDirectoryPersons();
-  $("dir-persons").replaceChildren(
-    ...persons.map((item) =>
+// Fill `list` with one entry per item: its name as a link that opens it, then `hint`; `empty` when none.
+// Each entry is { data (data-* attributes), name, hint, open }.
+function showLinks(list, entries, empty) {
+  list.replaceChildren(
+    ...entries.map(({ data, name, hint, open }) =>
       el(
         "li",
-        { className: "person", "data-person": item.personId, "data-name": item.name },
-        el("button", { type: "button", className: "link", onclick: () => guarded(null, () => openPerson(item.personId)) }, el("strong", { textContent: item.name })),
-        el("span", { className: "hint", textContent: ` ${item.personId}${item.userData ? ` · ${item.userData}` : ""}` }),
+        { className: "person", ...data, "data-name": name },
+        el("button", { type: "button", className: "link", onclick: () => guarded(null, open) }, el("strong", { textContent: name })),
+        el("span", { className: "hint", textContent: ` ${hint}` }),
       ),
     ),
   );
-  if (!persons.length) $("dir-persons").replaceChildren(el("li", { className: "hint", textContent: "no person yet" }));
+  if (!entries.length) list.replaceChildren(el("li", { className: "hint", textContent: empty }));
+}
+
+async function showPersons() {
+  persons = await listDirectoryPersons();
+  const entries = persons.map(({ personId, name, userData }) => ({
+    data: { "data-person": personId },
+    name,
+    hint: `${personId}${userData ? ` · ${userData}` : ""}`,
+    open: () => openPerson(personId),
+  }));
+  showLinks($("dir-persons"), entries, "no person yet");
   await refreshDirectorySummary();
 }
 
@@ -102,9 +114,7 @@ async function openPerson(personId) {
   );
   $("dir-person-name").value = info.name;
   $("dir-person-data").value = info.userData ?? "";
-  $("dir-face-title").textContent = `Add a face to ${info.name}`;
-  clearPick($("dir-face-canvas"), $("dir-face-choices"));
-  $("dir-face-file").value = "";
+  addFacesTo(info);
   await showFaces();
 }
 
@@ -144,12 +154,15 @@ async function showFaces() {
   $("dir-faces").dataset.count = String(faces.length);
 }
 
-async function addFace(file, targetFace, detectionModel) {
-  const query = { targetFace, detectionModel, userData: $("dir-face-data").value.trim() || file.name };
-  const { body, operationId } = await startOperation("POST", facesPath(), { image: file, query });
-  await follow(operationId, `Add a face to ${person.name}`);
-  await showFaces();
-  return `Added face ${body.persistedFaceId}: searchable now`;
+// Faces go to the open person under the recognition model chosen when the face is added.
+function addFacesTo(info) {
+  const add = async (file, query) => {
+    const { body, operationId } = await startOperation("POST", facesPath(), { image: file, query });
+    await follow(operationId, `Add a face to ${info.name}`);
+    await showFaces();
+    return `Added face ${body.persistedFaceId}: searchable now`;
+  };
+  setFaceTarget($("dir-person"), { label: info.name, recognitionModel: $("dir-person-model").value, add });
 }
 
 async function deleteFace(faceId) {
@@ -160,17 +173,8 @@ async function deleteFace(faceId) {
 
 async function showGroups() {
   const groups = await listDynamicGroups();
-  $("dyn-groups").replaceChildren(
-    ...groups.map((item) =>
-      el(
-        "li",
-        { className: "person", "data-group": item.dynamicPersonGroupId, "data-name": item.name },
-        el("button", { type: "button", className: "link", onclick: () => guarded(null, () => openGroup(item.dynamicPersonGroupId)) }, el("strong", { textContent: item.name })),
-        el("span", { className: "hint", textContent: ` ${item.dynamicPersonGroupId}` }),
-      ),
-    ),
-  );
-  if (!groups.length) $("dyn-groups").replaceChildren(el("li", { className: "hint", textContent: "no dynamic group yet" }));
+  const entries = groups.map(({ dynamicPersonGroupId: id, name }) => ({ data: { "data-group": id }, name, hint: id, open: () => openGroup(id) }));
+  showLinks($("dyn-groups"), entries, "no dynamic group yet");
   await refreshDirectorySummary();
 }
 
@@ -258,11 +262,4 @@ export function setUpDirectory() {
   on("dyn-group-delete", deleteGroup);
   on("dyn-member-add", addMember);
   $("dir-person-model").addEventListener("change", () => guarded(null, showFaces));
-  $("dir-face-file").addEventListener("change", () => {
-    const file = $("dir-face-file").files[0];
-    if (!file) return;
-    const detectionModel = $("dir-face-detection").value;
-    const pick = { canvas: $("dir-face-canvas"), choices: $("dir-face-choices"), detectionModel, recognitionModel: $("dir-person-model").value };
-    guarded(null, () => pickFace(file, { ...pick, add: (targetFace) => addFace(file, targetFace, detectionModel) }));
-  });
 }

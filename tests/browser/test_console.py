@@ -68,18 +68,22 @@ def box_edge_colours(browser, canvas: str, faces: list[dict]) -> list[list[int]]
     return browser.execute_script(script, canvas, [face["faceRectangle"] for face in faces])
 
 
+def add_face_from(browser, photo: Path) -> None:
+    """Add the largest face of ``photo`` through the "Add a face" panel, wherever it is shown."""
+    find(browser, "#add-face-file").send_keys(str(photo))
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#add-face-choices button"), "the face choices")
+    no_error(browser)
+    find(browser, '#add-face-choices button[data-face="0"]').click()  # the largest face
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#add-face-choices .done"), "the face added")
+    no_error(browser)
+
+
 def enrol_person(browser, name: str, photos: list[Path]) -> None:
     find(browser, "#person-name").send_keys(name)
     find(browser, "#person-create").click()
     wait_for(browser, lambda: find(browser, "#add-face-title").text == f"Add a face to {name}", f"{name} created")
     for number, photo in enumerate(photos, start=1):
-        find(browser, "#add-face-file").send_keys(str(photo))
-        wait_for(
-            browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#add-face-choices button"), "the face choices"
-        )
-        no_error(browser)
-        find(browser, '#add-face-choices button[data-face="0"]').click()  # the largest face
-        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#add-face-choices .done"), "the face added")
+        add_face_from(browser, photo)
         count = f"{number} face{'s' if number > 1 else ''}"
         summary = f'#persons li[data-name="{name}"] summary'
         wait_for(browser, lambda s=summary, c=count: find(browser, s).text == c, f"{name}'s face count")
@@ -231,12 +235,7 @@ def enrol_directory_person(browser, name: str, photos: list[Path]) -> str:
     settled(browser)
     assert find(browser, "#dir-faces").get_attribute("data-count") == "0"
     for number, photo in enumerate(photos, start=1):
-        find(browser, "#dir-face-file").send_keys(str(photo))
-        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#dir-face-choices button"), "the choices")
-        no_error(browser)
-        find(browser, '#dir-face-choices button[data-face="0"]').click()
-        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#dir-face-choices .done"), "the face added")
-        no_error(browser)
+        add_face_from(browser, photo)
         expect_operation(browser, f"Add a face to {name}")
         wait_for(browser, lambda n=str(number): find(browser, "#dir-faces").get_attribute("data-count") == n, "faces")
     return find(browser, "#dir-person").get_attribute("data-person")
