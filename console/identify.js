@@ -28,8 +28,6 @@ async function directoryTargets() {
 
 export async function refreshTargets() {
   const select = $("identify-target");
-  const chosen = select.value;
-  const against = $("verify-against").value;
   const groups = await Promise.all(
     PERSON_KINDS.map(async (kind) => {
       const items = await listCollections(kind);
@@ -46,6 +44,9 @@ export async function refreshTargets() {
   } catch (error) {
     showError(error); // the person groups stay usable without the directory
   }
+  // What is chosen now, read after the lists arrive, so a choice made meanwhile is kept.
+  const chosen = select.value;
+  const against = $("verify-against").value;
   select.replaceChildren(...groups, ...[directory.targets].filter(Boolean));
   if ([...select.options].some((option) => option.value === chosen)) select.value = chosen;
   $("verify-against").replaceChildren(el("option", { value: "", textContent: "the second photo" }), ...[directory.people].filter(Boolean));

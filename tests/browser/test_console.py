@@ -57,6 +57,14 @@ def go(browser, page: str) -> None:
     wait_for(browser, lambda: find(browser, f"#page-{page}").is_displayed(), f"the {page} page")
 
 
+def too_wide(browser) -> list[str]:
+    """The shown elements that reach past the window's right edge."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+        "window.innerWidth + 1 && e.offsetParent !== null).map(e => e.id || e.tagName + '.' + e.className)"
+    )
+
+
 def box_edge_colours(browser, canvas: str, faces: list[dict]) -> list[list[int]]:
     """The canvas pixel at the middle of each face box's top side."""
     script = """
@@ -177,11 +185,7 @@ def test_the_console_detects_enrols_trains_identifies_and_verifies(browser, devh
     browser.set_window_size(*PHONE)
     for page in ("identify", "collections", "detect"):
         go(browser, page)
-        too_wide = browser.execute_script(
-            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-            "window.innerWidth + 1 && e.offsetParent !== null).map(e => e.id || e.tagName + '.' + e.className)"
-        )
-        assert too_wide == [], page
+        assert too_wide(browser) == [], page
         browser.execute_script("window.scrollTo(0, 0)")
         browser.save_screenshot(str(screenshots / f"console-{page}-phone.png"))
 
@@ -249,6 +253,7 @@ def identified(browser) -> list[str]:
 
 def identify_in(browser, target: str, photo: Path | None = None) -> list[str]:
     """Identify ``photo`` (or the photo already chosen) against the target option ``target``; the best names."""
+    settled(browser)  # the targets listed
     previous = browser.find_elements(By.CSS_SELECTOR, "#identify-faces li")
     wait_for(
         browser, lambda: browser.find_elements(By.CSS_SELECTOR, f'#identify-target option[value="{target}"]'), target
@@ -395,14 +400,19 @@ def test_the_console_enrols_the_person_directory_and_identifies_in_it(browser, d
     assert find(browser, "#dir-faces").get_attribute("data-count") == "2"
     open_item(browser, f'#dyn-groups li[data-group="{group}"] button')
     assert find(browser, "#dyn-group").get_attribute("data-group") == group
-    too_wide = browser.execute_script(
-        "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-        "window.innerWidth + 1 && e.offsetParent !== null).map(e => e.id || e.tagName + '.' + e.className)"
-    )
-    assert too_wide == []
+    assert too_wide(browser) == []
     for part in ("directory", "dir-person", "dyn-group"):
         browser.execute_script(f"document.getElementById('{part}').scrollIntoView(true)")
         browser.save_screenshot(str(screenshots / f"console-{part}-phone.png"))
+
+    go(browser, "identify")
+    assert {"obama", "biden"} <= set(identify_in(browser, "directory/*"))
+    assert too_wide(browser) == []
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.save_screenshot(str(screenshots / "console-identify-directory-phone.png"))
+    go(browser, "collections")
+    open_directory(browser)
+    open_item(browser, f'#dyn-groups li[data-group="{group}"] button')
 
     # The directory's calls went to the preview version; the group is deleted, its operation followed.
     fetched = browser.execute_script("return performance.getEntriesByType('resource').map(entry => entry.name)")
