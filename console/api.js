@@ -5,6 +5,10 @@
 const KEY_ITEM = "face.console.key";
 const VERSION_ITEM = "face.console.version";
 export const DEFAULT_VERSION = "v1.2";
+// The PersonDirectory and /operations exist only in the preview versions: directory calls use the chosen
+// version when it is one of them, else this one.
+export const DIRECTORY_VERSION = "v1.2-preview.1";
+const DIRECTORY_VERSIONS = ["v1.0-preview", "v1.1-preview.1", DIRECTORY_VERSION];
 
 export class FaceApiError extends Error {
   constructor(status, code, message) {
@@ -20,11 +24,12 @@ export const session = {
   forgetKey: () => sessionStorage.removeItem(KEY_ITEM),
   version: () => sessionStorage.getItem(VERSION_ITEM) || DEFAULT_VERSION,
   setVersion: (version) => sessionStorage.setItem(VERSION_ITEM, version),
+  directoryVersion: () => (DIRECTORY_VERSIONS.includes(session.version()) ? session.version() : DIRECTORY_VERSION),
 };
 
 // The console lives at {prefix}/console/, the API at {prefix}/{version}/.
-function apiUrl(path, query) {
-  const url = new URL(`../${session.version()}${path}`, document.baseURI);
+function apiUrl(version, path, query) {
+  const url = new URL(`../${version}${path}`, document.baseURI);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, String(value));
   }
@@ -43,9 +48,9 @@ async function failure(response) {
   return new FaceApiError(response.status, code, message);
 }
 
-// One request: `json` sends a JSON body, `image` (a Blob) an octet-stream body. Resolves to the parsed
-// JSON answer, or null for an empty one.
-export async function call(method, path, { query, json, image } = {}) {
+// One request: `json` sends a JSON body, `image` (a Blob) an octet-stream body, `version` overrides the
+// chosen API version. Resolves to the successful Response.
+async function send(method, path, { query, json, image, version } = {}) {
   const key = session.key();
   if (!key) throw new FaceApiError(0, "NoKey", "Enter the subscription key first.");
   const headers = { "Ocp-Apim-Subscription-Key": key };
@@ -59,21 +64,48 @@ export async function call(method, path, { query, json, image } = {}) {
   }
   let response;
   try {
-    response = await fetch(apiUrl(path, query), { method, headers, body, credentials: "omit", cache: "no-store" });
+    response = await fetch(apiUrl(version || session.version(), path, query), { method, headers, body, credentials: "omit", cache: "no-store" });
   } catch (error) {
     throw new FaceApiError(0, "NetworkError", String(error.message || error));
   }
   if (!response.ok) throw await failure(response);
+  return response;
+}
+
+async function parsed(response) {
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
 
-// Every item of a list operation paged by start/top.
-export async function listAll(path, idField, query = {}) {
+// One request (options as `send`), resolving to the parsed JSON answer, or null for an empty one.
+export async function call(method, path, options = {}) {
+  return parsed(await send(method, path, options));
+}
+
+// A PersonDirectory request, in a version that has the directory.
+export function directoryCall(method, path, options = {}) {
+  return call(method, path, { ...options, version: session.directoryVersion() });
+}
+
+// A long-running PersonDirectory request: `{ body, operationId }`, the id read from the 202's
+// operation-Location header (null when the service answered at once, without an operation).
+export async function startOperation(method, path, options = {}) {
+  const response = await send(method, path, { ...options, version: session.directoryVersion() });
+  const location = response.headers.get("operation-Location");
+  return { body: await parsed(response), operationId: location ? new URL(location, document.baseURI).pathname.split("/").pop() : null };
+}
+
+// The status of a long-running operation: GET /operations/{operationId}.
+export function operationStatus(operationId) {
+  return directoryCall("GET", `/operations/${operationId}`);
+}
+
+// Every item of a list operation paged by start/top (`version` as for `send`).
+export async function listAll(path, idField, query = {}, version = undefined) {
   const items = [];
   let start;
   for (;;) {
-    const page = await call("GET", path, { query: { ...query, top: 1000, start } });
+    const page = await call("GET", path, { query: { ...query, top: 1000, start }, version });
     items.push(...page);
     if (page.length < 1000) return items;
     start = page[page.length - 1][idField];

@@ -3,12 +3,14 @@
 import { session } from "./api.js";
 import { refreshLists, setUpCollections } from "./collections.js";
 import { setUpDetect } from "./detect.js";
+import { refreshDirectorySummary, setUpDirectory } from "./directory.js";
+import { setUpFacePick } from "./facepick.js";
 import { refreshTargets, setUpIdentify } from "./identify.js";
 import { $, clearError, guarded } from "./ui.js";
 
 const PAGES = {
   detect: () => {},
-  collections: refreshLists,
+  collections: () => Promise.all([refreshLists(), refreshDirectorySummary()]),
   identify: refreshTargets,
 };
 
@@ -46,6 +48,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("error-close").addEventListener("click", clearError);
   setUpDetect();
   setUpCollections();
+  setUpDirectory();
+  setUpFacePick();
   setUpIdentify();
   window.addEventListener("hashchange", showPage);
   showKeyState();

@@ -1,15 +1,16 @@
 // Collections: every person group, large person group, face list and large face list; create, rename,
 // delete; persons and faces with what the service stores (ids and userData: it keeps no image); faces added
-// from a photo, choosing the face when there are several; training with its live status.
+// from a photo, choosing the face when there are several; training with its live status. The
+// PersonDirectory, on the same page, is directory.js's.
 
-import { call, detect, KINDS, listAll, listCollections } from "./api.js";
-import { CHOSEN_COLOUR, drawFaces, faceAt, loadImage } from "./draw.js";
+import { call, KINDS, listAll, listCollections } from "./api.js";
+import { setFaceTarget } from "./facepick.js";
 import { $, el, guarded, showError } from "./ui.js";
 
 const TRAINING_POLL_MS = 500;
 
 let current = null; // { kind, id, info }
-let faceTarget = null; // { personId, label } or { personId: null, label } for a list
+let faceOwner = null; // the personId faces are being added to, if any
 
 const collectionPath = () => `/${current.kind}/${current.id}`;
 
@@ -66,6 +67,7 @@ export async function open(kind, id) {
   const info = await call("GET", `/${kind}/${id}`, { query: { returnRecognitionModel: true } });
   current = { kind, id, info };
   const { one, persons, trained } = KINDS[kind];
+  $("directory").hidden = true;
   $("collection").hidden = false;
   $("collection").dataset.kind = kind;
   $("collection").dataset.id = id;
@@ -80,7 +82,8 @@ export async function open(kind, id) {
   $("training-controls").hidden = !trained;
   $("persons-panel").hidden = !persons;
   $("faces-panel").hidden = persons;
-  setFaceTarget(persons ? null : { personId: null, label: info.name });
+  if (persons) setFaceTarget($("collection"), null);
+  else addFacesTo(null, info.name);
   if (trained) await showTraining();
   await (persons ? showPersons() : showListFaces());
 }
@@ -150,7 +153,7 @@ async function showPersons() {
         el("strong", { textContent: person.name }),
         el("span", { className: "hint", textContent: ` ${person.personId}${person.userData ? ` · ${person.userData}` : ""}` }),
         faceList(person.persistedFaceIds || [], (faceId) => `${collectionPath()}/persons/${person.personId}/persistedfaces/${faceId}`),
-        el("button", { type: "button", className: "add", textContent: "Add face", onclick: () => setFaceTarget({ personId: person.personId, label: person.name }) }),
+        el("button", { type: "button", className: "add", textContent: "Add face", onclick: () => addFacesTo(person.personId, person.name) }),
         el("button", { type: "button", className: "danger", textContent: "Delete", onclick: () => guarded(null, () => removePerson(person)) }),
       ),
     ),
@@ -176,54 +179,26 @@ async function createPerson() {
   $("person-name").value = "";
   $("person-data").value = "";
   await showPersons();
-  setFaceTarget({ personId, label: name });
+  addFacesTo(personId, name);
 }
 
 async function removePerson(person) {
   if (!confirm(`Delete ${person.name} and their faces?`)) return;
   await call("DELETE", `${collectionPath()}/persons/${person.personId}`);
-  if (faceTarget && faceTarget.personId === person.personId) setFaceTarget(null);
+  if (faceOwner === person.personId) setFaceTarget($("collection"), null);
   await showPersons();
 }
 
-function setFaceTarget(target) {
-  faceTarget = target;
-  $("add-face").hidden = !target;
-  $("add-face-title").textContent = target ? `Add a face to ${target.label}` : "";
-  $("add-face-choices").replaceChildren();
-  $("add-face-canvas").width = 0;
-  $("add-face-file").value = "";
-}
-
-// Detect the photo's faces, draw them and offer one button per face (a click on a box chooses it too).
-async function chooseFace(file) {
-  const detectionModel = $("add-face-detection").value;
-  const faces = await detect(file, { detectionModel, recognitionModel: current.info.recognitionModel, landmarks: false });
-  const image = await loadImage(file);
-  const canvas = $("add-face-canvas");
-  const draw = (chosen) => drawFaces(canvas, image, faces, [], faces.map((_, index) => (index === chosen ? CHOSEN_COLOUR : undefined)));
-  draw(-1);
-  if (!faces.length) throw new Error("No face detected in this photo.");
-  const add = (index) => guarded(null, () => addFace(file, faces[index], detectionModel, () => draw(index)));
-  canvas.onclick = (event) => {
-    const index = faceAt(canvas, faces, event);
-    if (index >= 0) add(index);
+// Faces are added to a person (personId) or to the open face list (null).
+function addFacesTo(personId, label) {
+  faceOwner = personId;
+  const add = async (file, query) => {
+    const base = personId ? `${collectionPath()}/persons/${personId}` : collectionPath();
+    const { persistedFaceId } = await call("POST", `${base}/persistedfaces`, { image: file, query });
+    await (personId ? showPersons() : showListFaces());
+    return `Added face ${persistedFaceId}`;
   };
-  $("add-face-choices").replaceChildren(
-    ...faces.map((_, index) =>
-      el("button", { type: "button", className: "primary", "data-face": String(index), textContent: faces.length === 1 ? "Add this face" : `Add face ${index + 1}`, onclick: () => add(index) }),
-    ),
-  );
-}
-
-async function addFace(file, face, detectionModel, markChosen) {
-  markChosen();
-  const { left, top, width, height } = face.faceRectangle;
-  const base = faceTarget.personId ? `${collectionPath()}/persons/${faceTarget.personId}` : collectionPath();
-  const query = { targetFace: `${left},${top},${width},${height}`, detectionModel, userData: $("add-face-data").value.trim() || file.name };
-  const { persistedFaceId } = await call("POST", `${base}/persistedfaces`, { image: file, query });
-  $("add-face-choices").replaceChildren(el("p", { className: "done", textContent: `Added face ${persistedFaceId}` }));
-  await (faceTarget.personId ? showPersons() : showListFaces());
+  setFaceTarget($("collection"), { label, recognitionModel: current.info.recognitionModel, add });
 }
 
 export function setUpCollections() {
@@ -233,8 +208,4 @@ export function setUpCollections() {
   $("collection-delete").addEventListener("click", () => guarded($("collection-delete"), remove));
   $("collection-train").addEventListener("click", () => guarded($("collection-train"), train));
   $("person-create").addEventListener("click", () => guarded($("person-create"), createPerson));
-  $("add-face-file").addEventListener("change", () => {
-    const file = $("add-face-file").files[0];
-    if (file) guarded(null, () => chooseFace(file));
-  });
 }

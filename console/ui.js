@@ -26,16 +26,25 @@ export function clearError() {
   $("error").hidden = true;
 }
 
+let running = 0; // actions under way; the page is aria-busy (and shows a progress cursor) while any runs
+
+function busy(change) {
+  running += change;
+  document.body.setAttribute("aria-busy", String(running > 0));
+}
+
 // Run an action from a control: clear the banner, disable the control while it runs, show any failure.
 export async function guarded(control, action) {
   clearError();
   if (control) control.disabled = true;
+  busy(1);
   try {
     return await action();
   } catch (error) {
     showError(error);
     return undefined;
   } finally {
+    busy(-1);
     if (control) control.disabled = false;
   }
 }
