@@ -27,6 +27,7 @@ STEPS = (
     "create_persons",
     "add_faces_from_stream",
     "add_faces_from_url",
+    "add_face_refusals",
     "list_persons",
     "get_and_update_person",
     "list_get_and_update_faces",
