@@ -28,6 +28,7 @@ STEPS = (
     "add_faces_from_stream",
     "add_faces_from_url",
     "add_face_refusals",
+    "without_user_data",
     "list_persons",
     "get_and_update_person",
     "list_get_and_update_faces",

@@ -280,6 +280,37 @@ await runSteps([
     },
   },
   {
+    name: "without_user_data",
+    run: async () => {
+      // The contract types userData as a string and the client's output models as `userData?: string`:
+      // a value never set is left out, not sent as null.
+      const unset = (body) => !Object.hasOwn(body ?? {}, "userData");
+      const started = await client.path("/persons").post({ body: { name: `no data ${run}` } });
+      const personId = expectId(expectStatus(started, "202", "create").personId, "personId");
+      const created = (await pollToSuccess(client, started, "create")).final;
+      const facesOf = "/persons/{personId}/recognitionModels/{recognitionModel}/persistedfaces";
+      const added = await client.path(facesOf, personId, RECOGNITION_MODEL).post({
+        contentType: "application/octet-stream",
+        body: photo(PEOPLE.biden[0]),
+      });
+      const face = (await pollToSuccess(client, added, "add a face")).final;
+      const plainGroup = client.path("/dynamicpersongroups/{dynamicPersonGroupId}", `${groupId}-plain`);
+      expectStatus(await plainGroup.put({ body: { name: "no data" } }), "200", "create a group without persons");
+      const got = await plainGroup.get();
+      const answers = { person: created, face, group: got };
+      try {
+        for (const [what, response] of Object.entries(answers)) {
+          const answered = `the ${what} without userData answers ${JSON.stringify(response.body)}`;
+          expect(unset(response.body), answered, summary(response));
+        }
+      } finally {
+        await pollToSuccess(client, await plainGroup.delete(), "delete the group");
+        await pollToSuccess(client, await client.path("/persons/{personId}", personId).delete(), "delete the person");
+      }
+      return Object.fromEntries(Object.entries(answers).map(([what, response]) => [what, response.body]));
+    },
+  },
+  {
     name: "list_persons",
     needs: ["create_persons"],
     run: async () => {
