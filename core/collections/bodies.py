@@ -2,6 +2,8 @@
 
 The collection services answer with these, as the face operations answer
 with theirs, so the HTTP functions only serialise what a service returns.
+``present`` also shapes the PersonDirectory's bodies (core/directory), whose
+contract types ``name`` and ``userData`` the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from core.storage.face_members import FaceRecord, PersonRecord
 from core.storage.face_training import NOT_STARTED, TrainingRecord
 
 
-def _present(body: dict[str, Any]) -> dict[str, Any]:
+def present(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` without the optional values that were never set.
 
     The contract types ``name`` and ``userData`` as strings, never null, so an
@@ -28,11 +30,11 @@ def collection_body(kind: CollectionKind, record: CollectionRecord, with_model: 
     body: dict[str, Any] = {kind.id_field: record.collection_id, "name": record.name, "userData": record.user_data}
     if with_model:
         body["recognitionModel"] = record.recognition_model
-    return _present(body)
+    return present(body)
 
 
 def person_body(person: PersonRecord) -> dict[str, Any]:
-    return _present(
+    return present(
         {
             "personId": person.person_id,
             "name": person.name,
@@ -43,7 +45,7 @@ def person_body(person: PersonRecord) -> dict[str, Any]:
 
 
 def face_body(face: FaceRecord) -> dict[str, Any]:
-    return _present({"persistedFaceId": face.persisted_face_id, "userData": face.user_data})
+    return present({"persistedFaceId": face.persisted_face_id, "userData": face.user_data})
 
 
 def training_body(record: TrainingRecord, camel_case: bool) -> dict[str, Any]:

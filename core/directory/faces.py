@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from core import limits
+from core.collections.bodies import present
 from core.collections.failures import azure_errors
 from core.collections.fields import detection_model, face_changes, face_user_data, is_server_id
 from core.collections.kinds import (
@@ -84,12 +85,13 @@ def list_faces(person_id: str, recognition_model: str) -> dict[str, Any]:
 
 
 def get_face(person_id: str, recognition_model: str, persisted_face_id: str) -> dict[str, Any]:
+    """``PersonDirectoryFace``; a ``userData`` never set is left out (see ``present``)."""
     model = directory_model(recognition_model)
     person = require_person(person_id)
     face = directory_faces.read_face(person.person_id, model, _face_id(persisted_face_id))
     if face is None:
         raise persisted_face_not_found()
-    return {"persistedFaceId": face.persisted_face_id, "userData": face.user_data}
+    return present({"persistedFaceId": face.persisted_face_id, "userData": face.user_data})
 
 
 def update_face(person_id: str, recognition_model: str, persisted_face_id: str, body: dict[str, Any]) -> None:

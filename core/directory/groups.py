@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from core import limits
+from core.collections.bodies import present
 from core.collections.failures import azure_errors
 from core.collections.fields import is_collection_id, is_server_id, metadata_changes, new_metadata, paging
 from core.directory.operations import new_operation, queue_operation
@@ -62,7 +63,8 @@ def live_group(group_id: str, status: int = 404) -> DynamicGroupRecord:
 
 
 def group_body(group: DynamicGroupRecord) -> dict[str, Any]:
-    return {"dynamicPersonGroupId": group.group_id, "name": group.name, "userData": group.user_data}
+    """``DynamicPersonGroup``; a ``userData`` never set is left out (see ``present``)."""
+    return present({"dynamicPersonGroupId": group.group_id, "name": group.name, "userData": group.user_data})
 
 
 def _person_ids(body: dict[str, Any], field: str) -> list[str]:

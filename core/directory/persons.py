@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from core import limits
+from core.collections.bodies import present
 from core.collections.failures import azure_errors
 from core.collections.fields import is_collection_id, is_server_id, metadata_changes, new_metadata, paging
 from core.collections.kinds import person_not_found
@@ -27,7 +28,8 @@ DELETE_PERSON = "deletePerson"
 
 
 def person_body(person: DirectoryPersonRecord) -> dict[str, Any]:
-    return {"personId": person.person_id, "name": person.name, "userData": person.user_data}
+    """``PersonDirectoryPerson``; a ``userData`` never set is left out (see ``present``)."""
+    return present({"personId": person.person_id, "name": person.name, "userData": person.user_data})
 
 
 def create_person(body: dict[str, Any]) -> tuple[str, str]:

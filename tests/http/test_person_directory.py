@@ -45,6 +45,8 @@ def test_person_lifecycle_and_errors(preview: FaceClient) -> None:
 
     assert preview.get(f"/persons/{person_id}").json() == {"personId": person_id, "name": "first", "userData": "data"}
     second = create_person(preview, "second")
+    # userData was never set: left out, not null (the contract types it as a string)
+    assert preview.get(f"/persons/{second}").json() == {"personId": second, "name": "second"}
     listed = preview.get("/persons").json()
     ids = [entry["personId"] for entry in listed]
     assert ids == sorted(ids) and {person_id, second} <= set(ids)
@@ -130,6 +132,9 @@ def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClie
 
     again = add_face(preview, person_id, image)
     assert wait_for(preview, again)["status"] == "succeeded"
+    again_id = again.json()["persistedFaceId"]
+    # userData was never set: left out, not null (the contract types it as a string)
+    assert preview.get(f"{faces_url}/{again_id}").json() == {"persistedFaceId": again_id}
     removed = preview.delete(f"/persons/{person_id}")
     assert wait_for(preview, removed)["status"] == "succeeded"
     (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": ["*"]}).json()

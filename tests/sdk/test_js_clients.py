@@ -16,9 +16,6 @@ The packages come from package.json (npm aliases keep both betas side by side) t
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +23,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = Path(__file__).resolve().parent / "js"
-KNN = Path("face_recognition") / "examples" / "knn_examples"
+from tests.support.node_scripts import KNN, RunResult, check_every_step_reported, check_step, run_node_script
+
 RUN_TIMEOUT_SECONDS = 600
 
 STEPS = (
@@ -90,38 +86,6 @@ RUNS = [
 ]
 
 
-@dataclass
-class RunResult:
-    """The step lines a script printed, and what else it said."""
-
-    steps: dict[str, dict[str, Any]]
-    order: list[str]
-    returncode: int | None  # None when the script was stopped for taking too long
-    stderr: str
-
-
-def _run_script(client_run: ClientRun, endpoint: str, key: str, photos: Path) -> RunResult:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed; the JavaScript clients need Node.js 18 or later")
-    if not (ROOT / "node_modules" / client_run.package / "package.json").is_file():
-        pytest.fail(f"{client_run.package} is not installed: run `bash devhost/setup.sh --test`")
-    command = [node, str(SCRIPTS / client_run.script), endpoint, key, str(photos), *client_run.arguments]
-    try:
-        finished = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS, check=False
-        )
-        stdout, stderr, returncode = finished.stdout, finished.stderr, finished.returncode
-    except subprocess.TimeoutExpired as stopped:
-        stdout, stderr, returncode = _text(stopped.stdout), _text(stopped.stderr), None
-    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-    return RunResult({line["step"]: line for line in lines}, [line["step"] for line in lines], returncode, stderr)
-
-
-def _text(output: str | bytes | None) -> str:
-    return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
-
-
 @pytest.fixture(scope="module")
 def run_client(devhost: Any, shared_data: Path) -> Callable[[ClientRun], RunResult]:
     """Runs each client's script once (on first use) and keeps what it printed."""
@@ -129,7 +93,8 @@ def run_client(devhost: Any, shared_data: Path) -> Callable[[ClientRun], RunResu
 
     def run(client_run: ClientRun) -> RunResult:
         if client_run not in results:
-            results[client_run] = _run_script(client_run, devhost.endpoint, devhost.key, shared_data / KNN)
+            arguments = [devhost.endpoint, devhost.key, str(shared_data / KNN), *client_run.arguments]
+            results[client_run] = run_node_script(client_run.script, client_run.package, arguments, RUN_TIMEOUT_SECONDS)
         return results[client_run]
 
     return run
@@ -139,17 +104,10 @@ def run_client(devhost: Any, shared_data: Path) -> Callable[[ClientRun], RunResu
 def test_the_script_reports_every_step_in_order(
     run_client: Callable[[ClientRun], RunResult], client_run: ClientRun
 ) -> None:
-    result = run_client(client_run)
-    assert result.returncode is not None, f"stopped after {RUN_TIMEOUT_SECONDS} s\n{result.stderr}"
-    assert result.order == list(STEPS), result.stderr
-    failed = [step for step in STEPS if not result.steps[step]["ok"]]
-    assert result.returncode == (1 if failed else 0), result.stderr
+    check_every_step_reported(run_client(client_run), STEPS, RUN_TIMEOUT_SECONDS)
 
 
 @pytest.mark.parametrize("step", STEPS)
 @pytest.mark.parametrize("client_run", RUNS, ids=lambda client_run: client_run.id)
 def test_step(run_client: Callable[[ClientRun], RunResult], client_run: ClientRun, step: str) -> None:
-    result = run_client(client_run)
-    assert step in result.steps, f"no line for {step}; exit {result.returncode}\n{result.stderr}"
-    line = result.steps[step]
-    assert line["ok"], json.dumps(line["detail"], indent=2)
+    check_step(run_client(client_run), step)

@@ -2,14 +2,8 @@
  * The scenario for Microsoft's REST-level clients (`@azure-rest/ai-vision-face`), whichever
  * version is installed: every call goes through the client's `path(...)` API, training waits
  * on the client's own long-running poller, and failures are read the client's way
- * (`isUnexpected` and the typed error body).
- *
- * The clients refuse plain http unless their options say `allowInsecureConnection`, which
- * the dev host needs; `apiVersion` (also a client option) is given only to try a client
- * against a version other than its default.
+ * (`isUnexpected` and the typed error body); see rest_client.mjs.
  */
-
-import { AzureKeyCredential } from "@azure/core-auth";
 
 import {
   DELETED_PERSON,
@@ -37,15 +31,11 @@ import {
   photoReader,
   uniqueId,
 } from "./scenario.mjs";
+import { connect, responseChecks, summary } from "./rest_client.mjs";
 import { expect, runSteps } from "./steps.mjs";
 
 const LARGE_PERSON_GROUP = "/largepersongroups/{largePersonGroupId}";
 const LARGE_FACE_LIST = "/largefacelists/{largeFaceListId}";
-
-/** Status, headers and body of a client response, for a failure's report. */
-function summary(response) {
-  return { status: response.status, headers: { ...response.headers }, body: response.body ?? null };
-}
 
 /**
  * Runs the story with one installed client package: `sdk` holds its `createClient`,
@@ -54,10 +44,7 @@ function summary(response) {
  */
 export async function runRestScenario(sdk, defaultApiVersion, argv) {
   const { endpoint, key, photosDir, apiVersion: requestedVersion } = commandLine(argv);
-  const client = sdk.createClient(endpoint, new AzureKeyCredential(key), {
-    allowInsecureConnection: true,
-    ...(requestedVersion ? { apiVersion: requestedVersion } : {}),
-  });
+  const client = connect(sdk, endpoint, key, requestedVersion);
   const apiVersion = requestedVersion ?? defaultApiVersion;
   const photo = photoReader(photosDir);
   const groupId = uniqueId("js-lpg");
@@ -68,16 +55,7 @@ export async function runRestScenario(sdk, defaultApiVersion, argv) {
   const trainings = new TrainingWatches();
   const state = {};
 
-  function expectStatus(response, status, what) {
-    expect(!sdk.isUnexpected(response) && response.status === status, `${what}: expected ${status}`, summary(response));
-    return response.body;
-  }
-
-  function expectError(response, status, code, what) {
-    const surfaced = sdk.isUnexpected(response) ? response.body?.error?.code : undefined;
-    expect(response.status === status && surfaced === code, `${what}: expected ${status} ${code}`, summary(response));
-    return { status: response.status, code: surfaced };
-  }
+  const { expectStatus, expectError, expectAccepted, pollUntilSucceeded } = responseChecks(sdk);
 
   async function detect(relative, landmarks) {
     const response = await client.path("/detect").post({
@@ -113,15 +91,11 @@ export async function runRestScenario(sdk, defaultApiVersion, argv) {
   /** Starts a training, checks Azure's 202 with `operation-Location`, and waits on the client's poller. */
   async function trainWithPoller(path, id) {
     const started = await client.path(`${path}/train`, id).post();
-    expectStatus(started, "202", "train");
+    const operationLocation = expectAccepted(started, "train");
     trainings.restart(path, () => readTraining(path, id));
-    expect(started.headers["operation-location"], "train's 202 has no operation-Location header", summary(started));
-    const poller = await sdk.getLongRunningPoller(client, started, { intervalInMs: 500 });
-    const final = await poller.pollUntilDone();
-    const pollerState = poller.getOperationState();
-    expect(pollerState.status === "succeeded", `poller ended ${pollerState.status}`, summary(final));
+    const final = await pollUntilSucceeded(client, started, "train");
     expect(final.body?.status === "succeeded", "the poller's last response is no succeeded training", summary(final));
-    return { operationLocation: started.headers["operation-location"], final: final.body };
+    return { operationLocation, final: final.body };
   }
 
   async function checkedTraining(path, id) {

@@ -62,14 +62,17 @@ const LANDMARKS = [
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const POLL_MILLISECONDS = 500;
 
-/** The command line every script takes: endpoint, key, the knn examples folder, and an optional API version. */
-export function commandLine(argv) {
-  const [endpoint, key, photosDir, apiVersion] = argv.slice(2);
+/**
+ * The command line every script takes: endpoint, key, the knn examples folder, and one optional
+ * argument, answered under `optional` (by default the API version to call).
+ */
+export function commandLine(argv, optional = "apiVersion") {
+  const [endpoint, key, photosDir, extra] = argv.slice(2);
   if (!endpoint || !key || !photosDir) {
-    console.error("usage: node <script> <endpoint> <key> <knn_examples folder> [apiVersion]");
+    console.error(`usage: node <script> <endpoint> <key> <knn_examples folder> [${optional}]`);
     process.exit(2);
   }
-  return { endpoint, key, photosDir, apiVersion };
+  return { endpoint, key, photosDir, [optional]: extra };
 }
 
 /** Reads photos given relative to the knn examples folder. */
