@@ -10,11 +10,13 @@ job, so the test kills the host twice, each time in a state read from storage:
    stored, the manifest not listing it. The rerun writes the same blob again and
    lists it once.
 2. ``listed, compacting``: an add ``running`` whose segment the manifest lists,
-   the manifest over the compaction threshold (the job is compacting: reading
-   the settled segments, writing a base, replacing the manifest, deleting the
-   merged segments), its face not yet ``indexed``. The rerun finds its segment
-   listed and does not add the face again; a base the kill left unlisted is
-   never listed.
+   its face not yet ``indexed``, while its job compacts the manifest (over the
+   compaction threshold) past writing the merged base: blobs are stored that
+   are neither listed nor a running add's (the base before the manifest names
+   it, or the merged segments once it does, not all deleted yet). The rerun
+   finds its segment listed and does not add the face again; what the kill
+   left unlisted is never listed again, and recovery leaves no unlisted blob of
+   its own.
 
 To land in a state, the test freezes the host (SIGSTOP) at random moments,
 reads storage while nothing can change it, and SIGKILLs the frozen host when
@@ -51,6 +53,7 @@ import pytest
 from core import limits
 from core.directory.faces import store_face
 from core.directory.index import current_view
+from core.directory.indexer import BASE_PREFIX
 from core.geometry import Rectangle
 from core.search.index import feature_to_bytes, row_to_id
 from core.settings import PROJECT_ROOT
@@ -81,7 +84,7 @@ RECOVERY_SECONDS = PROCESSING_LEASE_SECONDS + POLLING_SECONDS + 30
 """The stated bound from the last restart to every add succeeded: the lease running out, one poll, the jobs."""
 SETTLE_SECONDS = 0.05
 """How long a frozen host's last storage request (sent in full before the freeze) is given to land."""
-RUN_SECONDS = 0.03
+RUN_SECONDS = 0.06
 """The longest the host runs between two freezes (each run lasts a random share of it)."""
 KILL_TIMEOUT = 45.0
 """The longest the test looks for a wanted state before failing."""
@@ -109,8 +112,13 @@ class IndexState:
             f"face {'indexed' if operation in self.indexed else 'not indexed'})"
             for operation in sorted(self.running)
         )
-        unlisted = sorted(self.stored - set(self.listed))
-        return f"running adds: {adds or 'none'}; manifest lists {len(self.listed)}; stored unlisted: {unlisted}"
+        unlisted = self.stored - set(self.listed)
+        bases = sum(name.startswith(BASE_PREFIX) for name in unlisted)
+        listed_bases = sum(name.startswith(BASE_PREFIX) for name in self.listed)
+        return (
+            f"running adds: {adds or 'none'}; manifest lists {len(self.listed)} ({listed_bases} bases); "
+            f"{len(unlisted)} segments stored unlisted ({bases} bases)"
+        )
 
 
 def read_state() -> IndexState:
@@ -136,22 +144,40 @@ def written_not_listed(state: IndexState) -> bool:
     return any(op in state.stored and op not in state.listed for op in state.running)
 
 
-def listed_while_compacting(state: IndexState) -> bool:
-    compacting = len(state.listed) > limits.DIRECTORY_COMPACTION_SEGMENTS
-    return compacting and any(op in state.listed and op not in state.indexed for op in state.running)
+def leftovers(state: IndexState) -> set[str]:
+    """Stored segments neither listed nor a running add's: a compaction's base or merged segments."""
+    return set(state.stored) - set(state.listed) - set(state.running)
 
 
-def kill_in(host: DevHost, wanted: Callable[[IndexState], bool], ready: Callable[[], bool]) -> IndexState:
-    """SIGKILL the host in a state ``wanted`` accepts, read from storage while the host is frozen; that state.
+def compacting(state: IndexState) -> bool:
+    """A compaction under way: the manifest over the threshold (reading the segments, writing the base), or
+    leftovers (the base not listed yet, or the merged segments not all deleted)."""
+    return len(state.listed) > limits.DIRECTORY_COMPACTION_SEGMENTS or bool(leftovers(state))
 
-    ``ready`` is asked, without freezing the host, before each freeze: freezing
-    slows the jobs down, so it waits for the state to be near.
+
+def listed_past_the_base(state: IndexState) -> bool:
+    return bool(leftovers(state)) and any(op in state.listed and op not in state.indexed for op in state.running)
+
+
+def kill_in(
+    host: DevHost,
+    wanted: Callable[[IndexState], bool],
+    ready: Callable[[], bool] = lambda: True,
+    near: Callable[[IndexState], bool] = lambda state: True,
+) -> IndexState:
+    """SIGKILL the host in a state ``wanted`` accepts, read from storage while the host is frozen; the state
+    it died in.
+
+    Freezing slows the jobs down, so the test starts freezing the host once
+    ``ready`` (asked without freezing) says the state is near, and goes on while
+    each reading is ``near`` it.
     """
     assert host.process is not None
     pid = host.process.pid
-    started = time.monotonic()
+    started, sampling = time.monotonic(), False
     while time.monotonic() - started < KILL_TIMEOUT:
-        if not ready():
+        sampling = sampling or ready()
+        if not sampling:
             time.sleep(0.005)
             continue
         time.sleep(random.uniform(0, RUN_SECONDS))
@@ -159,6 +185,7 @@ def kill_in(host: DevHost, wanted: Callable[[IndexState], bool], ready: Callable
         try:
             time.sleep(SETTLE_SECONDS)
             state = read_state()
+            sampling = near(state)
             if wanted(state):
                 host.kill()
                 after = read_state()
@@ -221,9 +248,9 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
 
         # the synthetic adds go on being stored while the host is frozen, killed and restarted
         seeding = [pool.submit(seed_adds, person, SYNTHETIC_PER_PERSON, n) for n, person in enumerate(fillers)]
-        first = kill_in(host, written_not_listed, lambda: True)
+        first = kill_in(host, written_not_listed)
         host.start()
-        second = kill_in(host, listed_while_compacting, compaction_due)
+        second = kill_in(host, listed_past_the_base, compaction_due, compacting)
         host.start()
         restarted = time.monotonic()
         for person, seeded in zip(fillers, seeding, strict=True):
@@ -243,7 +270,9 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
         assert manifest is not None
         names = [entry.name for entry in manifest.segments]
         assert len(names) == len(set(names)), "a segment listed twice"
-        assert set(names) <= stored_segment_names(MODEL), "a listed segment is missing"
+        stored = stored_segment_names(MODEL)
+        assert set(names) <= stored, "a listed segment is missing"
+        assert stored - set(names) <= leftovers(second), "recovery left a segment unlisted"
         searchable = searchable_face_ids()
         assert len(searchable) == len(set(searchable)), "a face searchable twice"
         assert sorted(searchable) == sorted(face for faces in added.values() for face in faces)
