@@ -21,14 +21,18 @@ from tests.support.polling import finished_training
 from tests.support.servers import Azurite, DevHost, FaceClient
 
 SEED_PHOTO = FACE_EXAMPLES / "obama.jpg"
+STREAM_PHOTO = FACE_EXAMPLES / "obama_small.jpg"
+"""The photo swapped in for generated image streams: one face, small enough to detect quickly."""
 
 
 @dataclass(frozen=True)
 class Seeds:
-    """Ids of real resources: path parameters by the collection family a path starts with, and body fields."""
+    """Ids of real resources: path parameters by the collection family a path starts with, and body fields;
+    and a photo of one face for image streams."""
 
     paths: dict[str, dict[str, str]]
     body: dict[str, str]
+    image: bytes
 
     def path_values(self, path: str) -> dict[str, str]:
         """The real path parameters for an operation path such as ``/persongroups/{personGroupId}/...``."""
@@ -102,4 +106,5 @@ def seeds(fuzz_host: DevHost) -> Seeds:
             "largeFaceListId": "seed-list",
             "personId": person,
         },
+        image=STREAM_PHOTO.read_bytes(),
     )

@@ -1,10 +1,12 @@
 """Property-based requests generated from every OpenAPI document the service answers.
 
-Each served operation of each version gets a bounded number of generated
-requests, schema-valid and schema-violating alike, sent to the dev host under
+Each served operation of each version (those of ``paths``, and those of
+``x-ms-paths`` under their bare path: see ``tests.fuzz.contracts``) gets a
+bounded number of generated requests, schema-valid and schema-violating alike, sent to the dev host under
 ``/face/<version>`` with the subscription key. Path parameters and body ids are
 sometimes swapped for ids of real, seeded resources (never on DELETE, so the
-seeds survive), so requests reach the operations and not only their 404s.
+seeds survive), and image streams for a photo of a face, so requests reach the
+operations and not only their 404s and 400s.
 Whatever a request is, the answer must not be a 5xx; a 4xx must carry Azure's
 ``{"error": {"code", "message"}}`` envelope; a 2xx must conform to the response
 schema of its version. Generation is derandomised, so a run is repeatable.
@@ -27,36 +29,45 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from core.auth import KEY_HEADER
 from tests.fuzz.conftest import Seeds
-from tests.fuzz.contracts import CONTRACTS, Contract, prepared_document
+from tests.fuzz.contracts import CONTRACTS, Contract, overloads, prepared_document
 from tests.support.servers import DevHost
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("FACE_FUZZ_EXAMPLES", "16"))
 """Generated requests per operation and version: 16 keeps the 224 operations within a few minutes on 2 cores;
 ``FACE_FUZZ_EXAMPLES`` asks for a deeper run."""
+OCTET_STREAM = "application/octet-stream"
 REQUEST_TIMEOUT = 30.0
 """Seconds one request may take; URL images are fetched with a 2 s timeout, so nothing legitimate comes close."""
 
 
 @cache
-def schema(version: str) -> Any:
-    """The schemathesis schema of one version's prepared document."""
-    return schemathesis.openapi.from_dict(prepared_document(CONTRACTS_BY_VERSION[version]))
+def schema(version: str, overload: str | None = None) -> Any:
+    """The schemathesis schema of one version's prepared document (its ``paths``, or one ``x-ms-paths`` key)."""
+    return schemathesis.openapi.from_dict(prepared_document(CONTRACTS_BY_VERSION[version], overload))
 
 
 CONTRACTS_BY_VERSION = {contract.version: contract for contract in CONTRACTS}
 
 
 OPERATIONS = [
-    pytest.param(contract, result.ok().label, id=f"{contract.version} {result.ok().label}")
+    pytest.param(contract, None, result.ok().label, id=f"{contract.version} {result.ok().label}")
     for contract in CONTRACTS
     for result in schema(contract.version).get_all_operations()
+] + [
+    pytest.param(contract, key, result.ok().label, id=f"{contract.version} {result.ok().method.upper()} {key}")
+    for contract in CONTRACTS
+    for key in overloads(contract)
+    for result in schema(contract.version, key).get_all_operations()
 ]
 
 
 def aim_at_seeds(case: Case, seeds: Seeds, data: st.DataObject) -> None:
-    """Swap some generated ids for real ones; DELETE keeps its generated ids so the seeds survive."""
+    """Swap some generated ids for real ones, and some generated image streams for a photo of a face (so
+    detection answers with faces); DELETE keeps its generated ids so the seeds survive."""
     if case.method.upper() == "DELETE":
         return
+    if case.media_type == OCTET_STREAM and data.draw(st.booleans(), label="real image"):
+        case.body = seeds.image
     for name, value in seeds.path_values(case.path).items():
         if name in (case.path_parameters or {}) and data.draw(st.booleans(), label=f"real {name}"):
             case.path_parameters[name] = value
@@ -87,9 +98,11 @@ def assert_keeps_contract(case: Case, response: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("contract", "label"), OPERATIONS)
-def test_generated_requests_keep_the_contract(contract: Contract, label: str, fuzz_host: DevHost, seeds: Seeds) -> None:
-    operation = schema(contract.version).find_operation_by_label(label)
+@pytest.mark.parametrize(("contract", "overload", "label"), OPERATIONS)
+def test_generated_requests_keep_the_contract(
+    contract: Contract, overload: str | None, label: str, fuzz_host: DevHost, seeds: Seeds
+) -> None:
+    operation = schema(contract.version, overload).find_operation_by_label(label)
     assert operation is not None
     base_url = fuzz_host.versioned_url(contract.version)
     headers = {KEY_HEADER: fuzz_host.key}
