@@ -63,3 +63,4 @@ OPERATION_RETENTION_SECONDS = 48 * 3600
 DIRECTORY_MAX_DEQUEUE_COUNT = 3  # host.json's maxDequeueCount: the last attempt records a failure
 DIRECTORY_STALE_SECONDS = 120  # a directory operation still notStarted this long after its last action is re-queued
 DIRECTORY_COMPACTION_SEGMENTS = 64  # a manifest listing more segments than this is compacted
+DIRECTORY_ABANDONED_BASE_SECONDS = 3600  # an unlisted compaction base this old was abandoned by its compaction

@@ -17,13 +17,15 @@ stopped at (see README, "PersonDirectory"):
 A job that fails on its last delivery records its operation ``failed``,
 with the reason, before the host moves the message to the poison queue.
 When a manifest lists more than ``DIRECTORY_COMPACTION_SEGMENTS`` segments,
-the job that grew it compacts it.
+the job that grew it compacts it. A crash inside a compaction leaves blobs no
+manifest lists (its base, or the segments it merged); a timer removes them.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -32,6 +34,7 @@ from core.directory import operations, references
 from core.directory.faces import ADD_FACE, DELETE_FACE
 from core.directory.groups import DELETE_GROUP, UPDATE_MEMBERS
 from core.directory.index import build_view, current_view
+from core.directory.lookup import UNSUPPORTED_MODELS
 from core.directory.persons import DELETE_PERSON
 from core.directory.segments import Segment, face_segment, make_segment, segment_to_bytes, tombstone_segment
 from core.search.index import feature_from_bytes
@@ -43,11 +46,13 @@ from core.storage.directory_index import (
     delete_segment,
     read_manifest,
     replace_manifest,
+    stored_segments,
     write_segment,
 )
 from core.storage.directory_operations import FAILED, SUCCEEDED, OperationRecord
 from core.storage.directory_queue import parse_operation_message
 from core.storage.exceptions import WriteConflict
+from core.vision.catalog import RECOGNITION_MODELS
 
 logger = logging.getLogger("face.directory")
 
@@ -194,3 +199,37 @@ def compact(model: str) -> bool:
         delete_segment(model, name)
     logger.info("compacted %d segments of %s into %s (%d faces)", len(names), model, base.name, len(base.index))
     return True
+
+
+def remove_every_abandoned_segment() -> int:
+    """Delete every model's abandoned segment blobs (the timer's work); returns how many."""
+    return sum(remove_abandoned_segments(model) for model in RECOGNITION_MODELS if model not in UNSUPPORTED_MODELS)
+
+
+def remove_abandoned_segments(model: str) -> int:
+    """Delete the model's segment blobs that no manifest lists or ever will again; returns how many.
+
+    A segment named after an operation is abandoned once that operation is
+    settled and the manifest, read after that, does not list it: no job will
+    list it again, and compaction only ever removes names. The order matters:
+    read the other way round, a job could list its segment between the two
+    reads. A base is listed by the compaction that wrote it seconds after
+    writing it, so an unlisted base older than ``DIRECTORY_ABANDONED_BASE_SECONDS``
+    belongs to a compaction that crashed or lost its race. Readers holding an
+    older manifest meet a deleted segment as they do after a compaction.
+    """
+    stored = stored_segments(model)
+    cutoff = datetime.now(UTC) - timedelta(seconds=limits.DIRECTORY_ABANDONED_BASE_SECONDS)
+    candidates = {
+        name
+        for name, written in stored.items()
+        if (written < cutoff if name.startswith(BASE_PREFIX) else operations.is_settled(name))
+    }
+    manifest = read_manifest(model)
+    assert manifest is not None
+    abandoned = candidates - manifest.names()
+    for name in abandoned:
+        delete_segment(model, name)
+    if abandoned:
+        logger.info("removed %d abandoned segments of %s", len(abandoned), model)
+    return len(abandoned)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
@@ -106,7 +107,10 @@ def delete_segment(model: str, name: str) -> None:
         _container().delete_blob(_segment_name(model, name))
 
 
-def stored_segment_names(model: str) -> set[str]:
-    """The names of every segment blob of the model, listed or not."""
+def stored_segments(model: str) -> dict[str, datetime]:
+    """Every segment blob of the model, listed or not, with the time it was written."""
     prefix = f"{model}/segments/"
-    return {blob.name[len(prefix) : -len(".seg")] for blob in _container().list_blobs(name_starts_with=prefix)}
+    return {
+        blob.name[len(prefix) : -len(".seg")]: blob.last_modified
+        for blob in _container().list_blobs(name_starts_with=prefix)
+    }

@@ -53,13 +53,13 @@ import pytest
 from core import limits
 from core.directory.faces import store_face
 from core.directory.index import current_view
-from core.directory.indexer import BASE_PREFIX
+from core.directory.indexer import BASE_PREFIX, remove_abandoned_segments
 from core.geometry import Rectangle
 from core.search.index import feature_to_bytes, row_to_id
 from core.settings import PROJECT_ROOT
 from core.storage import directory_faces
 from core.storage.clients import table
-from core.storage.directory_index import read_manifest, stored_segment_names
+from core.storage.directory_index import read_manifest, stored_segments
 from core.storage.directory_operations import FAILED, RUNNING, SUCCEEDED
 from core.storage.resources import DIRECTORY_OPERATIONS_TABLE
 from devhost.trigger_host import PROCESSING_LEASE_SECONDS, queue_options
@@ -135,7 +135,7 @@ def read_state() -> IndexState:
     return IndexState(
         running,
         tuple(entry.name for entry in manifest.segments),
-        frozenset(stored_segment_names(MODEL)),
+        frozenset(stored_segments(MODEL)),
         frozenset(indexed),
     )
 
@@ -231,7 +231,7 @@ def searchable_face_ids() -> list[str]:
 
 @pytest.mark.slow
 def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
-    servers: Servers, shared_data: Path
+    servers: Servers, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     host = servers.host
     with FaceClient(host.versioned_url(PREVIEW), host.key) as preview, ThreadPoolExecutor(FILLER_PERSONS) as pool:
@@ -270,7 +270,7 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
         assert manifest is not None
         names = [entry.name for entry in manifest.segments]
         assert len(names) == len(set(names)), "a segment listed twice"
-        stored = stored_segment_names(MODEL)
+        stored = set(stored_segments(MODEL))
         assert set(names) <= stored, "a listed segment is missing"
         assert stored - set(names) <= leftovers(second), "recovery left a segment unlisted"
         searchable = searchable_face_ids()
@@ -282,3 +282,10 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
             candidates = [candidate["personId"] for candidate in result["candidates"]]
             assert candidates[0] == persons[name], query
             assert len(set(candidates)) == len(candidates), query
+
+        # The hourly cleanup, run now and with no age for a base: it removes what the killed compaction left
+        # and nothing the index lists.
+        monkeypatch.setattr(limits, "DIRECTORY_ABANDONED_BASE_SECONDS", 0)
+        assert remove_abandoned_segments(MODEL) == len(stored - set(names))
+        assert set(stored_segments(MODEL)) == set(names)
+        assert sorted(searchable_face_ids()) == sorted(searchable)

@@ -25,8 +25,15 @@ from core.errors import FaceError
 from core.search.exact import exhaustive_nearest
 from core.search.index import feature_to_bytes, ids_to_rows, index_from_rows, row_to_id
 from core.storage.clients import queue
-from core.storage.directory_index import read_manifest, read_segment
-from core.storage.directory_operations import read_operation
+from core.storage.directory_index import (
+    SegmentEntry,
+    read_manifest,
+    read_segment,
+    replace_manifest,
+    stored_segments,
+    write_segment,
+)
+from core.storage.directory_operations import SUCCEEDED, read_operation
 from core.storage.resources import DIRECTORY_POISON_QUEUE, DIRECTORY_QUEUE
 from devhost.trigger_host import QueueListener, QueueOptions
 from tests.support.servers import Azurite, storage_at
@@ -220,3 +227,24 @@ def test_the_face_limit_per_person_and_model_holds_under_concurrent_writers(monk
     assert set(outcomes) == {"added", "QuotaExceeded"}
     assert len(faces.list_faces(person_id, MODEL)["persistedFaceIds"]) == 5
     assert faces.store_face(person_id, "recognition_03", None, (0, 0, 10, 10), feature)[0]
+
+
+@pytest.mark.usefixtures("own_storage")
+def test_the_cleanup_removes_only_segments_no_manifest_will_list(monkeypatch: Any) -> None:
+    listed, abandoned, pending = (operations.new_operation({"kind": "test"}).operation_id for _ in range(3))
+    operations.finish(listed, SUCCEEDED)
+    operations.finish(abandoned, SUCCEEDED)
+    operations.start(pending)
+    base = f"{indexer.BASE_PREFIX}left-by-a-crash"
+    for name in (listed, abandoned, pending, base):
+        write_segment(MODEL, name, b"segment")
+    replace_manifest(MODEL, (SegmentEntry(listed, 1, 0),), None)
+
+    assert indexer.remove_abandoned_segments(MODEL) == 1
+    assert set(stored_segments(MODEL)) == {listed, pending, base}, "a fresh base may belong to a compaction"
+    monkeypatch.setattr(limits, "DIRECTORY_ABANDONED_BASE_SECONDS", -60)
+    assert indexer.remove_abandoned_segments(MODEL) == 1
+    assert set(stored_segments(MODEL)) == {listed, pending}
+    operations.finish(pending, SUCCEEDED)
+    assert indexer.remove_abandoned_segments(MODEL) == 1, "settled and never listed"
+    assert set(stored_segments(MODEL)) == {listed}
