@@ -124,7 +124,9 @@ def main() -> None:
             use_storage(azurite.connection_string)
             seconds, members = write_directory(args.persons, args.group_members)
             print(f"wrote {args.persons:,} persons' faces as one segment in {seconds:.1f} s")
-            host = DevHost(azurite.connection_string, Path(folder) / "devhost.log").start()
+            local = Path(folder) / "tmp"  # the dev host's local segment copies, removed with the folder
+            local.mkdir()
+            host = DevHost(azurite.connection_string, Path(folder) / "devhost.log", {"TMPDIR": str(local)}).start()
             try:
                 run(host, args, members)
             finally:

@@ -1,10 +1,10 @@
 """The PersonDirectory's searchable faces: the segments a manifest lists, read once, searched exactly.
 
 Each process keeps, per recognition model, the manifest it last read (with
-its ETag) and every segment it has downloaded (by name: segments never
-change). A search first revalidates the manifest with a conditional read, so
-every instance answers from the latest committed state; only new segments
-are downloaded.
+its ETag) and every segment it has mapped (by name: segments never change;
+``core.directory.segment_files`` keeps their local copies). A search first
+revalidates the manifest with a conditional read, so every instance answers
+from the latest committed state; only new segments are downloaded.
 
 The searchable faces are the rows of the listed segments minus the
 tombstoned faces and persons. ``nearest_persons`` returns exactly what a
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.directory.segments import Segment, as_keys, segment_from_bytes
+from core.directory.segment_files import forget_segment, mapped_segment
+from core.directory.segments import Segment, as_keys
 from core.search.exact import nearest_persons as exact_nearest_persons
 from core.search.index import FEATURE_DIMENSION, TrainedIndex, index_from_rows
-from core.storage.directory_index import Manifest, read_manifest, read_segment
+from core.storage.directory_index import Manifest, read_manifest
 from core.storage.exceptions import NotFound
 
 Nearest = tuple[np.ndarray, np.ndarray]
@@ -229,8 +230,11 @@ def current_view(model: str) -> DirectoryView:
         with _lock:
             _views[model] = _Cached(manifest, view)
             listed = {(model, entry.name) for entry in manifest.segments}
-            for key in [key for key in _segments if key[0] == model and key not in listed]:
+            unlisted = [key for key in _segments if key[0] == model and key not in listed]
+            for key in unlisted:
                 del _segments[key]
+        for _, name in unlisted:
+            forget_segment(model, name)
         return view
     raise NotFound()
 
@@ -240,7 +244,7 @@ def _segment(model: str, name: str) -> Segment:
         cached = _segments.get((model, name))
     if cached is not None:
         return cached
-    segment = segment_from_bytes(read_segment(model, name))
+    segment = mapped_segment(model, name)
     with _lock:
         _segments[(model, name)] = segment
     return segment

@@ -45,12 +45,6 @@ _quantised: weakref.WeakKeyDictionary[TrainedIndex, QuantisedFeatures] = weakref
 _quantised_lock = threading.Lock()
 
 
-def prepare_search(index: TrainedIndex) -> None:
-    """Build the index's quantised copy now (when it will need one) rather than on its first search."""
-    if len(index) > EXHAUSTIVE_SEARCH_ROWS:
-        quantised_features(index)
-
-
 def attach_quantised(index: TrainedIndex, quantised: QuantisedFeatures) -> None:
     """Use ``quantised`` (read with a stored index) as the index's int8 copy instead of building one."""
     with _quantised_lock:

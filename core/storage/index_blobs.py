@@ -1,6 +1,6 @@
 """The ``trainedindexes`` container: one blob per successful training.
 
-Each training writes a new blob ``{kind}/{collectionId}/{trainingId}.npz``; the
+Each training writes a new blob ``{kind}/{collectionId}/{trainingId}.index``; the
 training status row names the current one, and older blobs are removed once
 the status points at the new one. A blob is never changed after it is
 written, so a reader that keeps a copy can revalidate it with a conditional
@@ -39,7 +39,7 @@ def index_prefix(kind: str, collection_id: str) -> str:
 
 
 def index_blob_name(kind: str, collection_id: str, training_id: str) -> str:
-    return f"{index_prefix(kind, collection_id)}{training_id}.npz"
+    return f"{index_prefix(kind, collection_id)}{training_id}.index"
 
 
 def save_index(name: str, data: bytes) -> None:

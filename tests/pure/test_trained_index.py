@@ -5,13 +5,14 @@ import uuid
 import numpy as np
 import pytest
 
+from core.search.exact import EXHAUSTIVE_SEARCH_ROWS, exhaustive_nearest, nearest_persons, quantised_features
 from core.search.index import (
     build_index,
     feature_from_bytes,
     feature_to_bytes,
-    index_from_bytes,
-    index_to_bytes,
 )
+from core.search.quantised import quantise_codes
+from core.search.stored import index_from_bytes, index_to_bytes
 
 
 def _faces(rng, persons, faces_each):
@@ -64,3 +65,36 @@ def test_mixing_person_and_list_faces_is_refused():
     entries = [*_faces(rng, 1, 1), (None, str(uuid.uuid4()), feature_to_bytes(rng.normal(size=128)))]
     with pytest.raises(ValueError):
         build_index("recognition_01", "v", entries)
+
+
+def test_a_stored_large_index_is_read_with_its_int8_copy_and_searches_as_the_built_one():
+    rng = np.random.default_rng(4)
+    entries = _faces(rng, persons=700, faces_each=2)
+    built = build_index("recognition_04", "v4", entries)
+    assert len(built) > EXHAUSTIVE_SEARCH_ROWS
+    stored = index_to_bytes(built)
+    index = index_from_bytes(stored)
+    assert np.shares_memory(index.features, np.frombuffer(stored, dtype=np.uint8))
+    quantised = quantised_features(index)
+    assert np.shares_memory(quantised.row_codes, np.frombuffer(stored, dtype=np.uint8))
+    assert np.array_equal(quantised.row_codes, quantise_codes(built.features).row_codes)
+    queries = rng.normal(size=(5, 128)).astype(np.float32) * 0.1
+    for found, expected in zip(
+        nearest_persons(index, queries, 20),
+        exhaustive_nearest(built, queries, 20, built.person_starts),
+        strict=True,
+    ):
+        assert found[0].tolist() == expected[0].tolist() and found[1].tobytes() == expected[1].tobytes()
+
+
+@pytest.mark.parametrize("data", [b"", b"FID", b"PK\x03\x04" + bytes(60), b"FSEG" + bytes(60)])
+def test_bytes_of_another_format_are_refused_as_an_index(data):
+    with pytest.raises(ValueError):
+        index_from_bytes(data)
+
+
+def test_a_stored_index_cut_short_is_refused():
+    rng = np.random.default_rng(5)
+    stored = index_to_bytes(build_index("recognition_01", "v5", _faces(rng, persons=3, faces_each=2)))
+    with pytest.raises(ValueError):
+        index_from_bytes(stored[:-100])
