@@ -33,6 +33,7 @@ from core.directory.segment_files import forget_segment, mapped_segment
 from core.directory.segments import Segment, as_keys
 from core.search.exact import nearest_persons as exact_nearest_persons
 from core.search.index import FEATURE_DIMENSION, TrainedIndex, index_from_rows
+from core.search.rows import chosen_rows
 from core.storage.directory_index import Manifest, read_manifest
 from core.storage.exceptions import NotFound
 
@@ -130,7 +131,7 @@ def _gathered(model: str, chosen: list[tuple[_Part, np.ndarray]]) -> TrainedInde
         person_of_row = np.searchsorted(part.segment.person_starts, rows, side="right") - 1
         owners.append(part.segment.person_ids[person_of_row])
         faces.append(index.face_ids[rows])
-        features.append(index.features[rows])
+        features.append(chosen_rows(index, rows))
     if not owners:
         empty = np.zeros((0, 16), dtype=np.uint8)
         return index_from_rows(model, "", empty, empty, np.zeros((0, FEATURE_DIMENSION), dtype=np.float32))

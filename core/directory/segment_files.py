@@ -6,8 +6,9 @@ read-only; its arrays are views of the mapping (``segment_from_buffer``), so
 nothing is parsed, copied or recomputed. Only the pages a search touches are
 read into memory: the int8 codes every whole-directory search scans (onnxruntime
 keeps its prepacked copy of them, so their mapped pages are released once the
-session holds it), the ids and starts of the candidates, and the float32 rows
-of the few candidates the exact evaluation decides on.
+session holds it) and the ids and starts of the candidates. The float32 rows
+of the few candidates the exact evaluation decides on are read from the file
+(``core.search.rows``), never mapped.
 
 Invariants the copies rely on:
 
@@ -30,7 +31,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from core.directory.segments import Segment, segment_from_buffer
+from core.directory.segments import MAGIC, Segment, segment_from_buffer
+from core.search.rows import RowFile, attach_row_file
+from core.search.stored import array_offset
 from core.storage.directory_index import download_segment, index_location
 
 FOLDER_NAME = "face-directory"
@@ -54,10 +57,17 @@ def mapped_segment(model: str, name: str) -> Segment:
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-    with path.open("rb") as source:
-        mapping = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
-    mapping.madvise(mmap.MADV_RANDOM)  # a search reads scattered rows: no read-ahead around them
+    return map_segment_file(path)
+
+
+def map_segment_file(path: Path) -> Segment:
+    """The segment stored in the file ``path``, its arrays viewing a read-only map of it, its chosen float32
+    rows read from the file."""
+    source = path.open("rb")  # kept open by the segment's RowFile: its chosen rows are read from it
+    mapping = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+    mapping.madvise(mmap.MADV_RANDOM)  # what is read through the map is scattered: no read-ahead around it
     segment = segment_from_buffer(mapping)
+    attach_row_file(segment.index, RowFile(source, array_offset(MAGIC, mapping, "features")))
     mapping.madvise(mmap.MADV_DONTNEED)  # drop what loading touched (the codes onnxruntime has prepacked)
     return segment
 

@@ -58,17 +58,27 @@ def arrays_to_bytes(magic: bytes, header: dict[str, Any], arrays: dict[str, np.n
     return bytes(buffer)
 
 
+def _header(magic: bytes, view: memoryview) -> tuple[dict[str, Any], int]:
+    """The header of a stored form and where its arrays start; ``ValueError`` for another kind of bytes."""
+    if len(view) < _PREFIX or bytes(view[: len(magic)]) != magic:
+        raise ValueError("not a stored index of this kind: train again or rebuild it")
+    (length,) = struct.unpack_from("<I", view, len(magic))
+    return json.loads(bytes(view[_PREFIX : _PREFIX + length])), _aligned(_PREFIX + length)
+
+
+def array_offset(magic: bytes, data: Stored, key: str) -> int:
+    """Where the array ``key`` of a stored form starts, in bytes from its beginning."""
+    header, start = _header(magic, memoryview(data).cast("B"))
+    return start + int(header["arrays"][key][2])
+
+
 def arrays_from_buffer(magic: bytes, data: Stored) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The header and arrays of a stored form, each array a read-only view of ``data``.
 
     Raises ``ValueError`` when ``data`` is not a stored form of this kind (another magic, or cut short).
     """
     view = memoryview(data).cast("B")
-    if len(view) < _PREFIX or bytes(view[: len(magic)]) != magic:
-        raise ValueError("not a stored index of this kind: train again or rebuild it")
-    (length,) = struct.unpack_from("<I", view, len(magic))
-    header = json.loads(bytes(view[_PREFIX : _PREFIX + length]))
-    start = _aligned(_PREFIX + length)
+    header, start = _header(magic, view)
     arrays = {}
     for key, (dtype, shape, offset) in header.pop("arrays").items():
         count = int(np.prod(shape))
