@@ -1,10 +1,16 @@
-"""Reading a blob only when it changed: the conditional read both index containers use."""
+"""Reading a blob only when it changed: the conditional read both index containers use.
+
+A large blob (a trained index) is downloaded in ranges, ``PARALLEL_RANGES`` at once; the index
+containers upload and download every large blob that way.
+"""
 
 from __future__ import annotations
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotModifiedError
 from azure.storage.blob import BlobClient
+
+PARALLEL_RANGES = 8
 
 
 def download_if_modified(blob: BlobClient, known_etag: str | None) -> tuple[bytes, str] | None:
@@ -16,10 +22,12 @@ def download_if_modified(blob: BlobClient, known_etag: str | None) -> tuple[byte
     ``ResourceNotFoundError`` for the caller to name.
     """
     if known_etag is None:
-        download = blob.download_blob()
+        download = blob.download_blob(max_concurrency=PARALLEL_RANGES)
     else:
         try:
-            download = blob.download_blob(etag=known_etag, match_condition=MatchConditions.IfModified)
+            download = blob.download_blob(
+                etag=known_etag, match_condition=MatchConditions.IfModified, max_concurrency=PARALLEL_RANGES
+            )
         except (ResourceNotModifiedError, ResourceModifiedError):
             return None
     return download.readall(), download.properties.etag

@@ -20,13 +20,10 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from core.storage.blobs import download_if_modified
+from core.storage.blobs import PARALLEL_RANGES, download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound, WriteConflict
 from core.storage.resources import DIRECTORY_INDEX_CONTAINER
-
-SEGMENT_DOWNLOADS = 8
-"""Ranges of a segment blob downloaded at once."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ def replace_manifest(model: str, segments: tuple[SegmentEntry, ...], etag: str |
 
 def write_segment(model: str, name: str, data: bytes) -> None:
     """Write a segment blob (a rewrite by a retried job writes the same bytes)."""
-    _container().upload_blob(_segment_name(model, name), data, overwrite=True)
+    _container().upload_blob(_segment_name(model, name), data, overwrite=True, max_concurrency=PARALLEL_RANGES)
 
 
 def download_segment(model: str, name: str, target: BinaryIO) -> None:
@@ -102,7 +99,7 @@ def download_segment(model: str, name: str, target: BinaryIO) -> None:
     ``NotFound`` when compaction has removed it."""
     try:
         download = (
-            _container().get_blob_client(_segment_name(model, name)).download_blob(max_concurrency=SEGMENT_DOWNLOADS)
+            _container().get_blob_client(_segment_name(model, name)).download_blob(max_concurrency=PARALLEL_RANGES)
         )
         download.readinto(target)
     except ResourceNotFoundError as error:

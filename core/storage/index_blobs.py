@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from core.storage.blobs import download_if_modified
+from core.storage.blobs import PARALLEL_RANGES, download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound
 from core.storage.resources import INDEX_CONTAINER
@@ -43,7 +43,7 @@ def index_blob_name(kind: str, collection_id: str, training_id: str) -> str:
 
 
 def save_index(name: str, data: bytes) -> None:
-    _container().upload_blob(name, data, overwrite=True)
+    _container().upload_blob(name, data, overwrite=True, max_concurrency=PARALLEL_RANGES)
 
 
 def read_index_blob(name: str, known_etag: str | None = None) -> IndexBlob | None:
