@@ -99,5 +99,6 @@ def segment_to_bytes(segment: Segment) -> bytes:
 def segment_from_buffer(data: Stored) -> Segment:
     """A stored segment, its arrays viewing ``data``, its stored int8 copy attached for the exact search."""
     header, arrays = arrays_from_buffer(MAGIC, data)
+    header.setdefault("version", header["name"])  # a segment stored before the shared form names no version
     index = index_from_arrays(header, arrays)
     return Segment(header["name"], index, arrays["face_order"], arrays["dead_faces"], arrays["dead_persons"])
