@@ -81,9 +81,10 @@ def write_directory(persons: int, group_members: int) -> tuple[float, str, list[
     return time.perf_counter() - started, segment.name, members
 
 
-def resident_mb(pid: int) -> float:
+def resident_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory in MB: all of it, or ``RssAnon`` / ``RssFile`` (mapped files)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -181,7 +182,9 @@ def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> tuple[fl
         after = resident_mb(host.process.pid)
         print(
             f"first identify of a fresh process (loads {args.persons:,} faces): {first * 1000:.0f} ms; "
-            f"dev host RSS {before:.0f} MB before it, {after:.0f} MB after (the index: {after - before:.0f} MB)"
+            f"dev host RSS {before:.0f} MB before it, {after:.0f} MB after (the index: {after - before:.0f} MB; "
+            f"anonymous {resident_mb(host.process.pid, 'RssAnon'):.0f} MB, "
+            f"mapped files {resident_mb(host.process.pid, 'RssFile'):.0f} MB)"
         )
         timings = [timed_post(client, "/identify", body) for _ in range(args.queries)]
         print(
