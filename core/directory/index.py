@@ -225,6 +225,7 @@ class _Cached:
 _segments: dict[tuple[str, str], Segment] = {}
 _views: dict[str, _Cached] = {}
 _lock = threading.Lock()
+_loading = threading.Lock()
 
 
 def current_view(model: str) -> DirectoryView:
@@ -258,7 +259,12 @@ def _segment(model: str, name: str) -> Segment:
         cached = _segments.get((model, name))
     if cached is not None:
         return cached
-    segment = mapped_segment(model, name)
-    with _lock:
-        _segments[(model, name)] = segment
+    with _loading:  # concurrent first searches wait for one download rather than each downloading the segment
+        with _lock:
+            cached = _segments.get((model, name))
+        if cached is not None:
+            return cached
+        segment = mapped_segment(model, name)
+        with _lock:
+            _segments[(model, name)] = segment
     return segment
