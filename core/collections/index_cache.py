@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -34,8 +33,9 @@ logger = logging.getLogger("face.index")
 
 CACHED_INDEXES = 16
 BROKEN_INDEX_MESSAGE = "The trained index is missing or unreadable; train again to rebuild it."
-UNREADABLE = (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile)
-"""What numpy raises for bytes that are not a saved index (truncated, garbled, wrong arrays)."""
+UNREADABLE = (ValueError, KeyError, TypeError)
+"""What reading raises for bytes that are not a stored index (another format such as an older ``.npz``,
+cut short, a garbled header or arrays)."""
 
 
 @dataclass(frozen=True)
