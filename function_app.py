@@ -2,7 +2,6 @@
 
 import azure.functions as func
 
-from core.allocator import return_large_blocks
 from functions import (
     console,
     directory_jobs,
@@ -20,8 +19,6 @@ from functions import (
     person_groups,
     training,
 )
-
-return_large_blocks()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
