@@ -1,7 +1,10 @@
 """Reading a blob only when it changed: the conditional read both index containers use.
 
-A large blob (a trained index) is downloaded in ranges, ``PARALLEL_RANGES`` at once; the index
-containers upload and download every large blob that way.
+``PARALLEL_RANGES`` is how many ranges of a large blob are uploaded (a trained
+index, a segment) or downloaded into a file (a segment) at once. A blob read
+into memory here is downloaded by one thread: downloading its ranges on
+several threads leaves their buffers in the threads' heap arenas for the life
+of the process (see README, "Stored index form").
 """
 
 from __future__ import annotations
@@ -22,12 +25,10 @@ def download_if_modified(blob: BlobClient, known_etag: str | None) -> tuple[byte
     ``ResourceNotFoundError`` for the caller to name.
     """
     if known_etag is None:
-        download = blob.download_blob(max_concurrency=PARALLEL_RANGES)
+        download = blob.download_blob()
     else:
         try:
-            download = blob.download_blob(
-                etag=known_etag, match_condition=MatchConditions.IfModified, max_concurrency=PARALLEL_RANGES
-            )
+            download = blob.download_blob(etag=known_etag, match_condition=MatchConditions.IfModified)
         except (ResourceNotModifiedError, ResourceModifiedError):
             return None
     return download.readall(), download.properties.etag
