@@ -17,7 +17,10 @@ first identify loads the index from Blob Storage. Prints:
 - time from an add-face 202 to its operation ``succeeded`` (p50, p95), idle,
   real photos through HTTP;
 - indexing throughput: ``--adds`` synthetic faces stored at once, until every
-  operation has succeeded.
+  operation has succeeded;
+- as references for the first identify: the same segment blob downloaded by
+  the bench process alone, and the first identify of a dev host restarted on
+  the same machine (its local segment file is mapped, not downloaded).
 
 Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/bench_directory.py [--persons 1000000] [--queries 30]
 [--adds 200] [--group-members 1000]``
@@ -53,9 +56,9 @@ def use_storage(connection_string: str) -> None:
     reset_clients()
 
 
-def write_directory(persons: int, group_members: int) -> tuple[float, list[str]]:
-    """Write a base segment of ``persons`` persons with one synthetic face each; seconds taken, and the
-    personIds of ``group_members`` of them stored as persons (for a dynamic group)."""
+def write_directory(persons: int, group_members: int) -> tuple[float, str, list[str]]:
+    """Write a base segment of ``persons`` persons with one synthetic face each; seconds taken, its name,
+    and the personIds of ``group_members`` of them stored as persons (for a dynamic group)."""
     from core.directory.indexer import BASE_PREFIX
     from core.directory.segments import make_segment, segment_to_bytes
     from core.search.index import row_to_id
@@ -75,12 +78,13 @@ def write_directory(persons: int, group_members: int) -> tuple[float, list[str]]
     members = [row_to_id(owners[row]) for row in rng.choice(persons, size=group_members, replace=False)]
     for person_id in members:
         insert_person(DirectoryPersonRecord(person_id, "member", None, "2024-01-01T00:00:00.000Z"), persons)
-    return time.perf_counter() - started, members
+    return time.perf_counter() - started, segment.name, members
 
 
-def resident_mb(pid: int) -> float:
+def resident_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory in MB: all of it, or ``RssAnon`` / ``RssFile`` (mapped files)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -122,18 +126,50 @@ def main() -> None:
         azurite = Azurite(Path(folder) / "azurite").start()
         try:
             use_storage(azurite.connection_string)
-            seconds, members = write_directory(args.persons, args.group_members)
+            seconds, base, members = write_directory(args.persons, args.group_members)
             print(f"wrote {args.persons:,} persons' faces as one segment in {seconds:.1f} s")
-            host = DevHost(azurite.connection_string, Path(folder) / "devhost.log").start()
+            local = Path(folder) / "tmp"  # the dev host's local segment copies, removed with the folder
+            local.mkdir()
+            host = DevHost(azurite.connection_string, Path(folder) / "devhost.log", {"TMPDIR": str(local)}).start()
             try:
-                run(host, args, members)
+                first, body = run(host, args, members)
             finally:
                 host.stop()
+            download = reference_download(base, Path(folder) / "reference.seg")
+            print(
+                f"the segment blob downloaded alone by the bench process: {download * 1000:.0f} ms "
+                f"(the first identify took {first / download:.2f}x that)"
+            )
+            again = DevHost(azurite.connection_string, Path(folder) / "devhost2.log", {"TMPDIR": str(local)}).start()
+            try:
+                with FaceClient(again.versioned_url(VERSION), again.key) as client:
+                    before = resident_mb(again.process.pid)
+                    restarted = timed_post(client, "/identify", body)
+                    print(
+                        f"first identify of a process restarted on the same machine (maps the local segment file): "
+                        f"{restarted * 1000:.0f} ms; dev host RSS {before:.0f} MB before it, "
+                        f"{resident_mb(again.process.pid):.0f} MB after"
+                    )
+            finally:
+                again.stop()
         finally:
             azurite.stop()
 
 
-def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> None:
+def reference_download(name: str, target: Path) -> float:
+    """Seconds the bench process takes to download the segment ``name`` to a file, as the dev host does."""
+    from core.storage.directory_index import download_segment
+
+    started = time.perf_counter()
+    with target.open("wb") as file:
+        download_segment(MODEL, name, file)
+    elapsed = time.perf_counter() - started
+    target.unlink()
+    return elapsed
+
+
+def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> tuple[float, dict]:
+    """Every measurement against the running dev host; the first identify's seconds and its body."""
     with FaceClient(host.versioned_url(VERSION), host.key) as client:
         images = sorted(path for folder in PHOTOS.iterdir() for path in folder.iterdir())
         face_ids: list[str] = []
@@ -146,7 +182,9 @@ def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> None:
         after = resident_mb(host.process.pid)
         print(
             f"first identify of a fresh process (loads {args.persons:,} faces): {first * 1000:.0f} ms; "
-            f"dev host RSS {before:.0f} MB before it, {after:.0f} MB after (the index: {after - before:.0f} MB)"
+            f"dev host RSS {before:.0f} MB before it, {after:.0f} MB after (the index: {after - before:.0f} MB; "
+            f"anonymous {resident_mb(host.process.pid, 'RssAnon'):.0f} MB, "
+            f"mapped files {resident_mb(host.process.pid, 'RssFile'):.0f} MB)"
         )
         timings = [timed_post(client, "/identify", body) for _ in range(args.queries)]
         print(
@@ -188,6 +226,7 @@ def run(host: DevHost, args: argparse.Namespace, members: list[str]) -> None:
             f"identify after the adds (base + small segments): median {statistics.median(timings) * 1000:.1f} ms; "
             f"dev host RSS {resident_mb(host.process.pid):.0f} MB"
         )
+        return first, body
 
 
 def indexing_throughput(persons: list[str], adds: int) -> float:

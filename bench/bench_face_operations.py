@@ -53,9 +53,9 @@ from core.search.index import (
     TrainedIndex,
     feature_from_bytes,
     feature_to_bytes,
-    index_to_bytes,
     row_to_id,
 )
+from core.search.stored import index_to_bytes
 from core.settings import get_settings
 from core.storage.clients import reset_clients
 from core.storage.detected_faces import load_detected_faces, store_detected_faces

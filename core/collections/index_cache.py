@@ -4,8 +4,8 @@ The training status row names a collection's current index blob. Each process
 keeps the last index it loaded for up to ``CACHED_INDEXES`` collections (the
 least recently used goes first), with the blob name and ETag it was read with.
 When the status still names the cached blob, a conditional read confirms it
-unchanged without downloading it again. A downloaded index is made ready to
-search (its quantised copy built) before it is cached, so no query pays for it.
+unchanged without downloading it again. A downloaded index is ready to search
+as read: its int8 copy is stored with it (``core.search.stored``).
 
 An index blob that is missing although the status still names it, or that
 cannot be read as an index, is a broken training: the status is moved to
@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from core.collections.kinds import CollectionKind
-from core.search.exact import prepare_search
-from core.search.index import TrainedIndex, index_from_bytes
+from core.search.index import TrainedIndex
+from core.search.stored import index_from_bytes
 from core.storage.exceptions import NotFound, WriteConflict
 from core.storage.face_training import FAILED, TrainingRecord, read_training, write_training
 from core.storage.index_blobs import read_index_blob
@@ -34,8 +33,9 @@ logger = logging.getLogger("face.index")
 
 CACHED_INDEXES = 16
 BROKEN_INDEX_MESSAGE = "The trained index is missing or unreadable; train again to rebuild it."
-UNREADABLE = (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile)
-"""What numpy raises for bytes that are not a saved index (truncated, garbled, wrong arrays)."""
+UNREADABLE = (ValueError, KeyError, TypeError)
+"""What reading raises for bytes that are not a stored index (another format such as an older ``.npz``,
+cut short, a garbled header or arrays)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,6 @@ def _fetch(key: tuple[str, str], name: str) -> TrainedIndex:
                 _cache.move_to_end(key)
         return known.index
     index = index_from_bytes(blob.data)
-    prepare_search(index)
     with _cache_lock:
         _cache[key] = _CachedIndex(blob.name, blob.etag, index)
         _cache.move_to_end(key)

@@ -22,7 +22,8 @@ from core.collections.bodies import training_body
 from core.collections.failures import azure_errors
 from core.collections.kinds import CollectionKind, kind_named
 from core.collections.lookup import require_collection, training_in_progress
-from core.search.index import build_index, index_to_bytes
+from core.search.index import build_index
+from core.search.stored import index_to_bytes
 from core.storage import resources
 from core.storage.conditional import retry_on_conflict
 from core.storage.exceptions import WriteConflict

@@ -1,10 +1,10 @@
 """The PersonDirectory's searchable faces: the segments a manifest lists, read once, searched exactly.
 
 Each process keeps, per recognition model, the manifest it last read (with
-its ETag) and every segment it has downloaded (by name: segments never
-change). A search first revalidates the manifest with a conditional read, so
-every instance answers from the latest committed state; only new segments
-are downloaded.
+its ETag) and every segment it has mapped (by name: segments never change;
+``core.directory.segment_files`` keeps their local copies). A search first
+revalidates the manifest with a conditional read, so every instance answers
+from the latest committed state; only new segments are downloaded.
 
 The searchable faces are the rows of the listed segments minus the
 tombstoned faces and persons. ``nearest_persons`` returns exactly what a
@@ -12,12 +12,14 @@ brute-force float32 evaluation over those faces returns (``core.search.exact``
 defines it: persons by their nearest face, ordered by distance, then by
 personId):
 
-- the whole directory: each segment is searched through its int8 copy
-  leaving out the persons a tombstone touches (asking for ``count`` more than
-  their number, then dropping them); the live rows of those persons form one
-  small index searched exactly; per person the nearest distance wins. A person
-  among the ``count`` nearest overall is among the ``count`` nearest of the
-  segment holding their nearest face, so nothing is missed;
+- the whole directory: each large segment (searched through its int8 copy)
+  is searched leaving out the persons a tombstone touches (asking for
+  ``count`` more than their number, then dropping them); the live rows of
+  those persons form one small index searched exactly, and so do the live
+  rows of every small segment (one face added, a small merge), gathered when
+  the view is built; per person the nearest distance wins. A person among the
+  ``count`` nearest overall is among the ``count`` nearest of the part
+  holding their nearest live face, so nothing is missed;
 - a set of persons (a list, a dynamic group): their live rows are gathered
   into one index and searched exactly.
 """
@@ -29,10 +31,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.directory.segments import Segment, as_keys, segment_from_bytes
+from core.directory.segment_files import forget_segment, mapped_segment
+from core.directory.segments import Segment, as_keys
+from core.search.exact import EXHAUSTIVE_SEARCH_ROWS
 from core.search.exact import nearest_persons as exact_nearest_persons
 from core.search.index import FEATURE_DIMENSION, TrainedIndex, index_from_rows
-from core.storage.directory_index import Manifest, read_manifest, read_segment
+from core.search.rows import chosen_rows
+from core.storage.directory_index import Manifest, read_manifest
 from core.storage.exceptions import NotFound
 
 Nearest = tuple[np.ndarray, np.ndarray]
@@ -59,7 +64,8 @@ class DirectoryView:
     model: str
     segments: tuple[Segment, ...]  # every listed segment, tombstones only or not
     parts: tuple[_Part, ...]  # the segments with rows
-    touched_rows: TrainedIndex  # the live rows of every touched person
+    large_parts: tuple[_Part, ...]  # those searched on their own (through their int8 copy)
+    gathered_rows: TrainedIndex  # the live rows of the other parts, and of every touched person of the large ones
     person_sets: dict[bytes, TrainedIndex] = field(default_factory=dict)  # recent person sets' rows, by their ids
 
     @property
@@ -71,8 +77,8 @@ class DirectoryView:
         queries = np.asarray(queries, dtype=np.float32).reshape(-1, FEATURE_DIMENSION)
         if persons is not None:
             return _nearest_of(self._rows_of(persons), queries, count)
-        found = [_nearest_of(self.touched_rows, queries, count)]
-        for part in self.parts:
+        found = [_nearest_of(self.gathered_rows, queries, count)]
+        for part in self.large_parts:
             found.append(_nearest_without(part, queries, count))
         return [_merge([result[query] for result in found], count) for query in range(len(queries))]
 
@@ -129,7 +135,7 @@ def _gathered(model: str, chosen: list[tuple[_Part, np.ndarray]]) -> TrainedInde
         person_of_row = np.searchsorted(part.segment.person_starts, rows, side="right") - 1
         owners.append(part.segment.person_ids[person_of_row])
         faces.append(index.face_ids[rows])
-        features.append(index.features[rows])
+        features.append(chosen_rows(index, rows))
     if not owners:
         empty = np.zeros((0, 16), dtype=np.uint8)
         return index_from_rows(model, "", empty, empty, np.zeros((0, FEATURE_DIMENSION), dtype=np.float32))
@@ -197,8 +203,17 @@ def build_view(model: str, segments: list[Segment]) -> DirectoryView:
     dead_faces = np.unique(np.concatenate([no_ids, *(as_keys(s.dead_faces) for s in segments)]))
     dead_persons = np.unique(np.concatenate([no_ids, *(as_keys(s.dead_persons) for s in segments)]))
     parts = tuple(_part(segment, dead_faces, dead_persons) for segment in segments if len(segment.index))
-    touched = _gathered(model, [(part, _live_rows(part, part.touched)) for part in parts])
-    return DirectoryView(model, tuple(segments), parts, touched)
+    large = tuple(part for part in parts if len(part.segment.index) > EXHAUSTIVE_SEARCH_ROWS)
+    gathered = _gathered(
+        model,
+        [
+            (part, _live_rows(part, part.touched))
+            if part in large
+            else (part, np.setdiff1d(np.arange(len(part.segment.index)), part.dead_rows))
+            for part in parts
+        ],
+    )
+    return DirectoryView(model, tuple(segments), parts, large, gathered)
 
 
 @dataclass
@@ -210,6 +225,7 @@ class _Cached:
 _segments: dict[tuple[str, str], Segment] = {}
 _views: dict[str, _Cached] = {}
 _lock = threading.Lock()
+_loading = threading.Lock()
 
 
 def current_view(model: str) -> DirectoryView:
@@ -229,8 +245,11 @@ def current_view(model: str) -> DirectoryView:
         with _lock:
             _views[model] = _Cached(manifest, view)
             listed = {(model, entry.name) for entry in manifest.segments}
-            for key in [key for key in _segments if key[0] == model and key not in listed]:
+            unlisted = [key for key in _segments if key[0] == model and key not in listed]
+            for key in unlisted:
                 del _segments[key]
+        for _, name in unlisted:
+            forget_segment(model, name)
         return view
     raise NotFound()
 
@@ -240,7 +259,12 @@ def _segment(model: str, name: str) -> Segment:
         cached = _segments.get((model, name))
     if cached is not None:
         return cached
-    segment = segment_from_bytes(read_segment(model, name))
-    with _lock:
-        _segments[(model, name)] = segment
+    with _loading:  # concurrent first searches wait for one download rather than each downloading the segment
+        with _lock:
+            cached = _segments.get((model, name))
+        if cached is not None:
+            return cached
+        segment = mapped_segment(model, name)
+        with _lock:
+            _segments[(model, name)] = segment
     return segment

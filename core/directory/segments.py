@@ -7,25 +7,23 @@ its rows with its bounds when it is large enough to be searched through one,
 and tombstones: faceIds and personIds deleted from the directory. Tombstones
 apply to every segment, earlier or later, since ids are never reused.
 
-Stored format: ``FSEG``, a little-endian u32 header length, a JSON header
-naming each array's dtype, shape and offset, then the arrays, each aligned to
-64 bytes. Loading is reading: every array is a view of the downloaded bytes.
+Stored format: the layout of a stored trained index (``core.search.stored``)
+under the magic ``FSEG``, its header naming the segment, with three more
+arrays: ``face_order``, ``dead_faces`` and ``dead_persons``. Loading is
+reading: every array, the int8 copy included, is a view of the stored bytes
+(a segment file mapped into memory, ``core.directory.segment_files``).
 """
 
 from __future__ import annotations
 
-import json
-import struct
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.search.exact import EXHAUSTIVE_SEARCH_ROWS, attach_quantised
 from core.search.index import FEATURE_DIMENSION, TrainedIndex, ids_to_rows, index_from_rows
-from core.search.quantised import QuantisedCodes, quantise_codes, quantised_from_codes
+from core.search.stored import Stored, arrays_from_buffer, arrays_to_bytes, index_arrays, index_from_arrays
 
 MAGIC = b"FSEG"
-_ALIGNMENT = 64
 _NO_IDS = np.zeros((0, 16), dtype=np.uint8)
 
 
@@ -93,59 +91,14 @@ def _unique_ids(ids: np.ndarray) -> np.ndarray:
 
 def segment_to_bytes(segment: Segment) -> bytes:
     """The stored form, with the int8 copy of the rows when the segment is searched through one."""
-    index = segment.index
-    arrays: dict[str, np.ndarray] = {
-        "features": index.features,
-        "face_ids": index.face_ids,
-        "person_ids": segment.person_ids,
-        "person_starts": segment.person_starts,
-        "face_order": segment.face_order,
-        "dead_faces": segment.dead_faces,
-        "dead_persons": segment.dead_persons,
-    }
-    header: dict[str, object] = {"name": segment.name, "model": index.recognition_model, "quantised": None}
-    if len(index) > EXHAUSTIVE_SEARCH_ROWS:
-        codes = quantise_codes(index.features)
-        arrays["row_codes"] = codes.row_codes
-        header["quantised"] = vars(codes.bounds())
-    layout: dict[str, list[object]] = {}
-    offset = 0
-    for key, array in arrays.items():
-        layout[key] = [array.dtype.str, list(array.shape), offset]
-        offset += -(-array.nbytes // _ALIGNMENT) * _ALIGNMENT
-    header["arrays"] = layout
-    encoded = json.dumps(header, separators=(",", ":")).encode()
-    start = -(-(len(MAGIC) + 4 + len(encoded)) // _ALIGNMENT) * _ALIGNMENT
-    buffer = bytearray(start + offset)
-    buffer[: len(MAGIC) + 4 + len(encoded)] = MAGIC + struct.pack("<I", len(encoded)) + encoded
-    for key, array in arrays.items():
-        position = start + int(layout[key][2])  # type: ignore[call-overload]
-        buffer[position : position + array.nbytes] = np.ascontiguousarray(array).tobytes()
-    return bytes(buffer)
+    header, arrays = index_arrays(segment.index)
+    arrays.update(face_order=segment.face_order, dead_faces=segment.dead_faces, dead_persons=segment.dead_persons)
+    return arrays_to_bytes(MAGIC, {**header, "name": segment.name}, arrays)
 
 
-def segment_from_bytes(data: bytes) -> Segment:
-    """A stored segment, its arrays viewing ``data``; its int8 copy attached for the exact search."""
-    if data[: len(MAGIC)] != MAGIC:
-        raise ValueError("not a directory index segment")
-    (length,) = struct.unpack_from("<I", data, len(MAGIC))
-    header = json.loads(data[len(MAGIC) + 4 : len(MAGIC) + 4 + length])
-    start = -(-(len(MAGIC) + 4 + length) // _ALIGNMENT) * _ALIGNMENT
-
-    def array(key: str) -> np.ndarray:
-        dtype, shape, offset = header["arrays"][key]
-        count = int(np.prod(shape))
-        return np.frombuffer(data, dtype=np.dtype(dtype), count=count, offset=start + offset).reshape(shape)
-
-    index = TrainedIndex(
-        header["model"],
-        header["name"],
-        array("features"),
-        array("face_ids"),
-        array("person_ids"),
-        array("person_starts"),
-    )
-    if header["quantised"] is not None:
-        codes = QuantisedCodes(**header["quantised"], row_codes=array("row_codes"))
-        attach_quantised(index, quantised_from_codes(codes))
-    return Segment(header["name"], index, array("face_order"), array("dead_faces"), array("dead_persons"))
+def segment_from_buffer(data: Stored) -> Segment:
+    """A stored segment, its arrays viewing ``data``, its stored int8 copy attached for the exact search."""
+    header, arrays = arrays_from_buffer(MAGIC, data)
+    header.setdefault("version", header["name"])  # a segment stored before the shared form names no version
+    index = index_from_arrays(header, arrays)
+    return Segment(header["name"], index, arrays["face_order"], arrays["dead_faces"], arrays["dead_persons"])

@@ -29,6 +29,7 @@ from core.search.distance import (
 )
 from core.search.index import FEATURE_DIMENSION, TrainedIndex
 from core.search.quantised import QuantisedFeatures, quantise_features
+from core.search.rows import chosen_rows
 
 _BLOCK_ROWS = 64
 """Rows are looked at in blocks of this many, each block first through its best score."""
@@ -43,12 +44,6 @@ Nearest = tuple[np.ndarray, np.ndarray]
 
 _quantised: weakref.WeakKeyDictionary[TrainedIndex, QuantisedFeatures] = weakref.WeakKeyDictionary()
 _quantised_lock = threading.Lock()
-
-
-def prepare_search(index: TrainedIndex) -> None:
-    """Build the index's quantised copy now (when it will need one) rather than on its first search."""
-    if len(index) > EXHAUSTIVE_SEARCH_ROWS:
-        quantised_features(index)
 
 
 def attach_quantised(index: TrainedIndex, quantised: QuantisedFeatures) -> None:
@@ -98,7 +93,7 @@ def _nearest(index: TrainedIndex, queries: np.ndarray, count: int, person_starts
             _groups_of(_rows_scoring_at_least(scores, block_best[query], lowest_kept), person_starts)
         )
         rows, person_rows = (candidates, None) if person_starts is None else _rows_of(index, person_starts, candidates)
-        distances = paired_squared_distances(index.features[rows], queries[query][np.newaxis, :])
+        distances = paired_squared_distances(chosen_rows(index, rows), queries[query][np.newaxis, :])
         if person_rows is not None:
             distances = np.minimum.reduceat(distances, person_rows)
         results.append(_first(candidates, distances, count))

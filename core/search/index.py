@@ -10,7 +10,6 @@ identity, so search structures can be attached to it with a weak reference.
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -120,32 +119,3 @@ def index_from_rows(
         person_starts = np.flatnonzero(np.concatenate(([len(owners) > 0], changes))).astype(np.int64)
         person_ids = owners[person_starts]
     return TrainedIndex(recognition_model, version, features, face_ids, person_ids, person_starts)
-
-
-def index_to_bytes(index: TrainedIndex) -> bytes:
-    """The index as an uncompressed ``.npz`` (features stay memory-layout friendly)."""
-    arrays = {
-        "recognition_model": np.array(index.recognition_model),
-        "version": np.array(index.version),
-        "features": index.features,
-        "face_ids": index.face_ids,
-    }
-    if index.person_ids is not None and index.person_starts is not None:
-        arrays["person_ids"] = index.person_ids
-        arrays["person_starts"] = index.person_starts
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **arrays)
-    return buffer.getvalue()
-
-
-def index_from_bytes(data: bytes) -> TrainedIndex:
-    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-        grouped = "person_ids" in arrays.files
-        return TrainedIndex(
-            str(arrays["recognition_model"]),
-            str(arrays["version"]),
-            np.ascontiguousarray(arrays["features"], dtype=np.float32),
-            arrays["face_ids"],
-            arrays["person_ids"] if grouped else None,
-            arrays["person_starts"] if grouped else None,
-        )

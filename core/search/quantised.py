@@ -22,7 +22,8 @@ The approximation is bounded rigorously: with ``e_x = x - s a`` and
 
 where ``X`` is the largest row norm, ``E`` the largest ``|e_x|`` and ``N``
 the largest error of the norm encoding, all measured when the copy is built.
-The onnxruntime session holds the codes as a constant, prepacked once.
+The onnxruntime session reads the codes in place as an external constant
+(a stored index's codes are a view of its stored bytes), prepacked once.
 """
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ class QuantisedCodes(QuantisationBounds):
 
 @dataclass(frozen=True)
 class QuantisedFeatures(QuantisationBounds):
-    """The int8 copy of an index's rows (inside its onnxruntime session) and the measured quantisation errors."""
+    """The int8 copy of an index's rows, its onnxruntime session and the measured quantisation errors.
+
+    The session reads ``row_codes`` in place (an external initializer), so they are kept here as long as it lives.
+    """
 
     session: onnxruntime.InferenceSession
+    row_codes: np.ndarray
 
     def scores(self, queries: np.ndarray) -> QueryScores:
         """Scores of float32 ``queries`` (Q, 128) against every row, (Q, rows) int32, with their bounds."""
@@ -126,18 +131,19 @@ class QuantisedFeatures(QuantisationBounds):
         )
 
 
-def _scoring_model(row_codes: np.ndarray) -> bytes:
-    """MatMulInteger of uint8 query codes (zero point 64) with the constant (columns, rows) int8 codes."""
-    columns = row_codes.shape[0]
+def _scoring_model(columns: int, rows: int) -> bytes:
+    """MatMulInteger of uint8 query codes (zero point 64) with the constant (columns, rows) int8 ``row_codes``,
+    an external initializer the session is given from memory."""
+    row_codes = TensorProto(name="row_codes", data_type=TensorProto.INT8, dims=[columns, rows])
+    row_codes.data_location = TensorProto.EXTERNAL
+    location = row_codes.external_data.add()
+    location.key, location.value = "location", "row_codes"  # never read: the session is given the array itself
     graph = helper.make_graph(
         [helper.make_node("MatMulInteger", ["query_codes", "row_codes", "query_zero_point"], ["scores"])],
         "quantised_scores",
         [helper.make_tensor_value_info("query_codes", TensorProto.UINT8, ["queries", columns])],
-        [helper.make_tensor_value_info("scores", TensorProto.INT32, ["queries", row_codes.shape[1]])],
-        [
-            numpy_helper.from_array(row_codes, "row_codes"),
-            numpy_helper.from_array(np.array(QUERY_LEVELS, dtype=np.uint8), "query_zero_point"),
-        ],
+        [helper.make_tensor_value_info("scores", TensorProto.INT32, ["queries", rows])],
+        [row_codes, numpy_helper.from_array(np.array(QUERY_LEVELS, dtype=np.uint8), "query_zero_point")],
     )
     model = helper.make_model(graph, ir_version=_IR_VERSION, opset_imports=[helper.make_opsetid("", _OPSET)])
     return model.SerializeToString()
@@ -197,9 +203,10 @@ def quantise_codes(features: np.ndarray) -> QuantisedCodes:
 
 
 def quantised_from_codes(codes: QuantisedCodes) -> QuantisedFeatures:
-    """The searchable copy of stored codes: their onnxruntime session, prepacked once."""
-    session = create_session(_scoring_model(np.ascontiguousarray(codes.row_codes)))
-    return QuantisedFeatures(**vars(codes.bounds()), session=session)
+    """The searchable copy of stored codes: their onnxruntime session, reading them in place, prepacked once."""
+    row_codes = np.ascontiguousarray(codes.row_codes, dtype=np.int8)
+    session = create_session(_scoring_model(*row_codes.shape), {"row_codes": row_codes})
+    return QuantisedFeatures(**vars(codes.bounds()), session=session, row_codes=row_codes)
 
 
 def quantise_features(features: np.ndarray) -> QuantisedFeatures:

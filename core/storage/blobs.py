@@ -1,10 +1,19 @@
-"""Reading a blob only when it changed: the conditional read both index containers use."""
+"""Reading a blob only when it changed: the conditional read both index containers use.
+
+``PARALLEL_RANGES`` is how many ranges of a large blob are uploaded (a trained
+index, a segment) or downloaded into a file (a segment) at once. A blob read
+into memory here is downloaded by one thread: downloading its ranges on
+several threads leaves their buffers in the threads' heap arenas for the life
+of the process (see README, "Stored index form").
+"""
 
 from __future__ import annotations
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotModifiedError
 from azure.storage.blob import BlobClient
+
+PARALLEL_RANGES = 8
 
 
 def download_if_modified(blob: BlobClient, known_etag: str | None) -> tuple[bytes, str] | None:

@@ -72,9 +72,14 @@ class _QueueRetry(_ShortPause, QueueRetry):
     pass
 
 
+BLOB_CHUNK_BYTES = 16 * 1024 * 1024
+"""Ranges a large blob (an index, a directory segment) is downloaded in: few enough requests that their
+overhead is small next to the bytes, enough to download several at once."""
+
+
 def blob_options() -> dict[str, Any]:
-    """Keyword options of every blob client: bounded retries and timeouts."""
-    return {"retry_policy": _BlobRetry(retry_total=RETRIES), **_timeouts()}
+    """Keyword options of every blob client: bounded retries and timeouts, large download ranges."""
+    return {"retry_policy": _BlobRetry(retry_total=RETRIES), "max_chunk_get_size": BLOB_CHUNK_BYTES, **_timeouts()}
 
 
 def queue_options() -> dict[str, Any]:

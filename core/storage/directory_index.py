@@ -15,12 +15,13 @@ import json
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from core.storage.blobs import download_if_modified
+from core.storage.blobs import PARALLEL_RANGES, download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound, WriteConflict
 from core.storage.resources import DIRECTORY_INDEX_CONTAINER
@@ -91,15 +92,24 @@ def replace_manifest(model: str, segments: tuple[SegmentEntry, ...], etag: str |
 
 def write_segment(model: str, name: str, data: bytes) -> None:
     """Write a segment blob (a rewrite by a retried job writes the same bytes)."""
-    _container().upload_blob(_segment_name(model, name), data, overwrite=True)
+    _container().upload_blob(_segment_name(model, name), data, overwrite=True, max_concurrency=PARALLEL_RANGES)
 
 
-def read_segment(model: str, name: str) -> bytes:
-    """A segment's bytes; ``NotFound`` when compaction has removed it."""
+def download_segment(model: str, name: str, target: BinaryIO) -> None:
+    """Write a segment's bytes to the seekable file ``target``, in ranges downloaded in parallel;
+    ``NotFound`` when compaction has removed it."""
     try:
-        return _container().get_blob_client(_segment_name(model, name)).download_blob(max_concurrency=4).readall()
+        download = (
+            _container().get_blob_client(_segment_name(model, name)).download_blob(max_concurrency=PARALLEL_RANGES)
+        )
+        download.readinto(target)
     except ResourceNotFoundError as error:
         raise NotFound() from error
+
+
+def index_location() -> str:
+    """The container's address: what tells one storage account's segments from another's."""
+    return str(_container().url)
 
 
 def delete_segment(model: str, name: str) -> None:

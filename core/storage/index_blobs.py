@@ -1,6 +1,6 @@
 """The ``trainedindexes`` container: one blob per successful training.
 
-Each training writes a new blob ``{kind}/{collectionId}/{trainingId}.npz``; the
+Each training writes a new blob ``{kind}/{collectionId}/{trainingId}.index``; the
 training status row names the current one, and older blobs are removed once
 the status points at the new one. A blob is never changed after it is
 written, so a reader that keeps a copy can revalidate it with a conditional
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient
 
-from core.storage.blobs import download_if_modified
+from core.storage.blobs import PARALLEL_RANGES, download_if_modified
 from core.storage.clients import container
 from core.storage.exceptions import NotFound
 from core.storage.resources import INDEX_CONTAINER
@@ -39,11 +39,11 @@ def index_prefix(kind: str, collection_id: str) -> str:
 
 
 def index_blob_name(kind: str, collection_id: str, training_id: str) -> str:
-    return f"{index_prefix(kind, collection_id)}{training_id}.npz"
+    return f"{index_prefix(kind, collection_id)}{training_id}.index"
 
 
 def save_index(name: str, data: bytes) -> None:
-    _container().upload_blob(name, data, overwrite=True)
+    _container().upload_blob(name, data, overwrite=True, max_concurrency=PARALLEL_RANGES)
 
 
 def read_index_blob(name: str, known_etag: str | None = None) -> IndexBlob | None:

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import onnxruntime
 
 from core.settings import get_settings
 
 
-def create_session(model: Path | bytes) -> onnxruntime.InferenceSession:
-    """A CPU inference session for the ONNX file ``model`` (or a serialised model built in memory)."""
+def create_session(
+    model: Path | bytes, initializers: dict[str, np.ndarray] | None = None
+) -> onnxruntime.InferenceSession:
+    """A CPU inference session for the ONNX file ``model`` (or a serialised model built in memory).
+
+    ``initializers`` supply the model's external initializers from memory the caller owns: onnxruntime
+    reads them in place, so the arrays must stay alive (and unchanged) as long as the session does.
+    """
     options = onnxruntime.SessionOptions()
+    if initializers:
+        names = list(initializers)
+        options.add_external_initializers(
+            names, [onnxruntime.OrtValue.ortvalue_from_numpy(initializers[name]) for name in names]
+        )
     options.intra_op_num_threads = get_settings().inference_threads
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL

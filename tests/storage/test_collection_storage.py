@@ -228,7 +228,7 @@ def test_training_job_builds_and_replaces_the_index() -> None:
     run_training_job(second.to_json().encode(), 1)
     retrained = load_index(LARGE_PERSON_GROUP, group)
     assert retrained is not index and len(retrained) == 7 and retrained.version == second.training_id
-    assert blobs_of(LARGE_PERSON_GROUP.name, group) == [f"largepersongroup/{group}/{second.training_id}.npz"]
+    assert blobs_of(LARGE_PERSON_GROUP.name, group) == [f"largepersongroup/{group}/{second.training_id}.index"]
 
 
 def test_empty_collection_trains_to_an_empty_index() -> None:

@@ -20,7 +20,7 @@ from core import limits
 from core.directory import faces, indexer, operations
 from core.directory.index import current_view
 from core.directory.persons import create_person, delete_person
-from core.directory.segments import segment_from_bytes
+from core.directory.segment_files import mapped_segment
 from core.errors import FaceError
 from core.search.exact import exhaustive_nearest
 from core.search.index import feature_to_bytes, ids_to_rows, index_from_rows, row_to_id
@@ -28,7 +28,6 @@ from core.storage.clients import queue
 from core.storage.directory_index import (
     SegmentEntry,
     read_manifest,
-    read_segment,
     replace_manifest,
     stored_segments,
     write_segment,
@@ -92,7 +91,7 @@ def listed_face_ids() -> list[str]:
     assert manifest is not None
     found = []
     for entry in manifest.segments:
-        segment = segment_from_bytes(read_segment(MODEL, entry.name))
+        segment = mapped_segment(MODEL, entry.name)
         found += [row_to_id(row) for row in segment.index.face_ids]
     return found
 
