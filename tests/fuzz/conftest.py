@@ -6,10 +6,11 @@ hundred, so it gets storage no other test shares. The seeded resources (a
 trained PersonGroup and LargePersonGroup with a person and a face each, a
 FaceList and a trained LargeFaceList with a face, a directory person with a
 recognition_04 face in a dynamic group, the operation that created that person,
-a fresh faceId per recognition model) let generated requests reach past "not
-found" into the operations themselves. DELETE gets disposable resources of its
-own where the answer is a long-running 202 whose headers are checked (a
-directory person, a directory face, a dynamic group), so the seeds survive.
+a fresh faceId of recognition_01 and one of recognition_04) let generated
+requests reach past "not found" into the operations themselves. DELETE gets
+disposable resources of its own where the answer is a long-running 202 whose
+headers are checked (a directory person, a directory face and a dynamic group
+per version that has the directory), so the seeds survive.
 URL images stay public-only here: generated URLs must not reach local servers.
 """
 
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from core.api_versions import API_VERSIONS
+from tests.fuzz.contracts import CONTRACTS
 from tests.support.directory import MODEL, PREVIEW, add_face, create_person, operation_path, query_faces, wait_for
 from tests.support.helpers import OCTET
 from tests.support.paths import FACE_EXAMPLES
@@ -43,16 +46,16 @@ class Seeds:
     on it); and a photo of one face for image streams."""
 
     paths: dict[str, dict[str, str]]
-    disposable: dict[str, dict[str, str]]
+    disposable: dict[str, dict[str, dict[str, str]]]
     body: dict[str, object]
     directory_body: dict[str, object]
     image: bytes
 
-    def path_values(self, method: str, path: str) -> dict[str, str]:
+    def path_values(self, version: str, method: str, path: str) -> dict[str, str]:
         """The real path parameters for an operation path such as ``/persongroups/{personGroupId}/...``:
-        a DELETE gets disposable ones (or none), so the seeds survive."""
+        a DELETE gets the version's disposable ones (or none), so the seeds survive."""
         if method.upper() == "DELETE":
-            return self.disposable.get(path, {})
+            return self.disposable.get(version, {}).get(path, {})
         return self.paths.get(path.strip("/").split("/", 1)[0], {})
 
     def body_values(self, operation_id: str) -> dict[str, object]:
@@ -128,15 +131,7 @@ def seeds(fuzz_host: DevHost) -> Seeds:
             "dynamicpersongroups": {"dynamicPersonGroupId": directory.group},
             "operations": {"operationId": directory.operation},
         },
-        disposable={
-            "/persons/{personId}": {"personId": directory.disposable_person},
-            FACE_PATH: {
-                "personId": directory.person,
-                "recognitionModel": MODEL,
-                "persistedFaceId": directory.disposable_face,
-            },
-            "/dynamicpersongroups/{dynamicPersonGroupId}": {"dynamicPersonGroupId": directory.disposable_group},
-        },
+        disposable=directory.disposable,
         body={
             "faceId": face_id,
             "faceId1": face_id,
@@ -160,45 +155,56 @@ def seeds(fuzz_host: DevHost) -> Seeds:
     )
 
 
+DIRECTORY_VERSIONS = tuple(
+    contract.version for contract in CONTRACTS if API_VERSIONS[contract.version].person_directory
+)
+"""The fuzzed versions that serve the PersonDirectory, each with disposable directory resources of its own."""
 FACE_PATH = "/persons/{personId}/recognitionModels/{recognitionModel}/persistedfaces/{persistedFaceId}"
 
 
 @dataclass(frozen=True)
 class DirectorySeeds:
     """The seeded PersonDirectory: a person with a face in a group, the operation that created the person,
-    and what DELETE may consume (another person, another face of the seeded person, another group)."""
+    and what DELETE may consume in each version, by operation path (a person, another face of the seeded
+    person, a group)."""
 
     person: str
     face: str
     group: str
     operation: str
-    disposable_person: str
-    disposable_face: str
-    disposable_group: str
+    disposable: dict[str, dict[str, dict[str, str]]]
 
 
 def seed_directory(host: DevHost, image: bytes) -> DirectorySeeds:
     """Create the directory seeds through a preview version (the directory is one per subscription, so
-    v1.2's Identify and Verify see them too), each operation waited for."""
+    every version sees them, v1.2's Identify and Verify too), each operation waited for."""
     with FaceClient(host.versioned_url(PREVIEW), host.key) as api:
         created = api.post("/persons", json={"name": "seed"})
         assert created.status_code == 202, created.text
         assert wait_for(api, created)["status"] == "succeeded"
         person = created.json()["personId"]
-        faces = [add_face(api, person, image) for _ in range(2)]
+        faces = [add_face(api, person, image) for _ in range(1 + len(DIRECTORY_VERSIONS))]
+        group_ids = ["seed-group", *(f"disposable-{index}" for index in range(len(DIRECTORY_VERSIONS)))]
         groups = [
             api.put(f"/dynamicpersongroups/{group}", json={"name": "seed", "addPersonIds": [person]})
-            for group in ("seed-group", "disposable-group")
+            for group in group_ids
         ]
         for accepted in faces + groups:
             assert accepted.status_code == 202, accepted.text
             assert wait_for(api, accepted)["status"] == "succeeded"
+        face_ids = [face.json()["persistedFaceId"] for face in faces]
+        disposable = {
+            version: {
+                "/persons/{personId}": {"personId": create_person(api, "disposable")},
+                FACE_PATH: {"personId": person, "recognitionModel": MODEL, "persistedFaceId": face_id},
+                "/dynamicpersongroups/{dynamicPersonGroupId}": {"dynamicPersonGroupId": group_id},
+            }
+            for version, face_id, group_id in zip(DIRECTORY_VERSIONS, face_ids[1:], group_ids[1:], strict=True)
+        }
         return DirectorySeeds(
             person=person,
-            face=faces[0].json()["persistedFaceId"],
+            face=face_ids[0],
             group="seed-group",
             operation=operation_path(api, created).rsplit("/", 1)[1],
-            disposable_person=create_person(api, "disposable"),
-            disposable_face=faces[1].json()["persistedFaceId"],
-            disposable_group="disposable-group",
+            disposable=disposable,
         )

@@ -95,12 +95,12 @@ OPERATIONS = [
 ]
 
 
-def aim_at_seeds(case: Case, seeds: Seeds, data: st.DataObject) -> None:
+def aim_at_seeds(case: Case, version: str, seeds: Seeds, data: st.DataObject) -> None:
     """Swap some generated ids for real ones (a DELETE's for disposable ones, if any, so the seeds
     survive), and some generated image streams for a photo of a face (so detection answers with faces)."""
     if case.media_type == OCTET_STREAM and data.draw(st.booleans(), label="real image"):
         case.body = seeds.image
-    for name, value in seeds.path_values(case.method, case.path).items():
+    for name, value in seeds.path_values(version, case.method, case.path).items():
         if name in (case.path_parameters or {}) and data.draw(st.booleans(), label=f"real {name}"):
             case.path_parameters[name] = value
     if isinstance(case.body, dict):
@@ -159,7 +159,7 @@ def test_generated_requests_keep_the_contract(
     )
     @given(case=requests, data=st.data())
     def keeps_contract(case: Case, data: st.DataObject) -> None:
-        aim_at_seeds(case, seeds, data)
+        aim_at_seeds(case, contract.version, seeds, data)
         response = case.call(base_url=base_url, headers=headers, timeout=REQUEST_TIMEOUT)
         assert_keeps_contract(case, contract.version, response)
 
