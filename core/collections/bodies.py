@@ -19,8 +19,9 @@ from core.storage.face_training import NOT_STARTED, TrainingRecord
 def present(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` without the optional values that were never set.
 
-    The contract types ``name`` and ``userData`` as strings, never null, so an
-    absent value is left out rather than sent as ``null``.
+    The contract types such values (``name``, ``userData``, an operation's
+    ``message`` and times) as strings, never null, so an absent value is left
+    out rather than sent as ``null``.
     """
     return {key: value for key, value in body.items() if value is not None}
 

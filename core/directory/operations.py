@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import limits
+from core.collections.bodies import present
 from core.collections.fields import is_server_id
 from core.errors import resource_not_found
 from core.storage.conditional import retry_on_conflict
@@ -61,20 +62,24 @@ def completed_operation(job: dict[str, Any]) -> OperationRecord:
 
 
 def operation_body(operation_id: str, camel_case: bool) -> dict[str, Any]:
-    """``OperationResult``; 404 for an unknown, malformed or expired operationId."""
+    """``OperationResult``; 404 for an unknown, malformed or expired operationId. The times an operation has
+    not reached and a message it never got are left out (see ``present``): the contract types them as
+    strings, never null."""
     if not is_server_id(operation_id):
         raise resource_not_found()
     record = read_operation(operation_id.lower())
     if record is None or _expired(record):
         raise resource_not_found()
-    return {
-        "operationId": record.operation_id,
-        "status": CAMEL_CASE_STATUS[record.status] if camel_case else record.status,
-        "createdTime": record.created,
-        "lastActionTime": record.last_action,
-        "finishedTime": record.finished,
-        "message": record.message,
-    }
+    return present(
+        {
+            "operationId": record.operation_id,
+            "status": CAMEL_CASE_STATUS[record.status] if camel_case else record.status,
+            "createdTime": record.created,
+            "lastActionTime": record.last_action,
+            "finishedTime": record.finished,
+            "message": record.message,
+        }
+    )
 
 
 def _expired(record: OperationRecord) -> bool:

@@ -49,17 +49,11 @@ class Contract:
         return any(path == prefix or path.startswith(prefix + "/") for prefix in self.excluded)
 
 
-PERSON_DIRECTORY = "PersonDirectory operations are not served yet (being built separately)"
-DYNAMIC_GROUPS = "DynamicPersonGroups belong to the PersonDirectory, not served yet"
-OPERATIONS = "GET /operations/{operationId} tracks PersonDirectory operations, not served yet"
 LIVENESS = "liveness answers 403 UnsupportedFeature by design: there is no anti-spoofing model"
 SNAPSHOTS = "snapshots were retired by Azure and are not served"
 SNAPSHOT_OPERATIONS = "v1.0's GET /operations/{operationId} reports snapshot operations, which are not served"
 
 PREVIEW_EXCLUSIONS = {
-    "/persons": PERSON_DIRECTORY,
-    "/dynamicpersongroups": DYNAMIC_GROUPS,
-    "/operations": OPERATIONS,
     "/detectLiveness": LIVENESS,
     "/detectLivenessWithVerify": LIVENESS,
     "/session": LIVENESS,
