@@ -42,4 +42,5 @@ def apply_arena_limit(environ: dict[str, str] | None = None) -> int | None:
     if mallopt is None or mallopt(_M_ARENA_MAX, int(value)) != 1:
         logger.warning("the C library did not take %s=%s; its default arenas apply", ARENA_MAX_SETTING, value)
         return None
+    logger.info("C allocator arenas capped at %s (%s)", value, ARENA_MAX_SETTING)
     return int(value)
