@@ -41,6 +41,7 @@ FUNCTIONS_MAY_IMPORT_FROM_CORE = (
     "core.auth",
     "core.api_versions",
     "core.limits",
+    "core.allocator",
 )
 
 
