@@ -6,9 +6,12 @@ an add face to the client's own LargePersonGroup person (a new person every
 200 faces, under the 248 limit); one client also trains the LargePersonGroup
 every ``--train-every`` seconds and waits for it, holding every add permit
 meanwhile, so adds never meet a running training (Azure refuses them with
-409). Prints every minute the served rate, the share of 429s, unexpected
-answers and the dev host's RSS; at the end the totals and RSS growth after the
-warm-up (the first minute, or a tenth of the run if shorter).
+409). Samples the dev host's RSS six times a minute and prints every minute
+the served rate, the share of 429s, unexpected answers and the RSS; at the end
+the totals and the RSS growth after the warm-up (the first minute, or a tenth
+of the run if shorter): from the sample ending the warm-up to the last one,
+and, less sensitive to the swing of single requests, from the mean over the
+minute after the warm-up to the mean over the last minute.
 
 Run: ``.venv/bin/python bench/soak.py [--minutes 15] [--clients 8]``
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import tempfile
 import threading
 import time
@@ -75,6 +79,8 @@ def main() -> None:
     images = [(FACE_EXAMPLES / name).read_bytes() for name in PROBES]
     seconds = arguments.minutes * 60
     warm_up = min(60.0, seconds / 10)
+    report_every = min(60.0, seconds / 5)
+    sample_every = report_every / 6
 
     with tempfile.TemporaryDirectory() as folder:
         azurite = Azurite(Path(folder) / "azurite").start()
@@ -113,10 +119,13 @@ def main() -> None:
 
             def report(stop: threading.Event) -> None:
                 started = time.monotonic()
-                served_before = 0
-                while not stop.wait(min(60.0, seconds / 5)):
+                served_before, printed = 0, 0.0
+                while not stop.wait(sample_every):
                     now = time.monotonic() - started
                     rss.append((now, rss_mb(pid)))
+                    if now - printed < report_every - sample_every / 2:
+                        continue
+                    printed = now
                     served = len(tally.latencies())
                     print(
                         f"{now / 60:5.1f} min  served {served - served_before:5d}  429 share {tally.refused_share:5.1%}"
@@ -137,6 +146,11 @@ def main() -> None:
             ordered = tally.latencies()
             after_warm_up = next(value for moment, value in rss if moment >= warm_up)
             growth = (rss[-1][1] - after_warm_up) / after_warm_up
+            first_window = [value for moment, value in rss if warm_up <= moment < warm_up + report_every]
+            last_window = [value for moment, value in rss if moment > elapsed - report_every]
+            first_mean, last_mean = statistics.mean(first_window), statistics.mean(last_window)
+            window_growth = (last_mean - first_mean) / first_mean
+            settled = [value for moment, value in rss if moment >= warm_up]
             print(f"{elapsed / 60:.1f} min, {arguments.clients} clients: {tally.total} requests, {len(ordered)} served")
             for operation, latencies in sorted(tally.served.items()):
                 values = sorted(latencies)
@@ -150,8 +164,13 @@ def main() -> None:
                 print("    ", line)
             verdict = "under" if growth < GROWTH_LIMIT else "OVER"
             print(
-                f"  RSS after warm-up {after_warm_up:.0f} MB, at the end {rss[-1][1]:.0f} MB: {growth:+.1%} "
-                f"({verdict} {GROWTH_LIMIT:.0%})"
+                f"  RSS growth after warm-up: {after_warm_up:.0f} MB after warm-up, {rss[-1][1]:.0f} MB at the end, "
+                f"{growth:+.1%} ({verdict} {GROWTH_LIMIT:.0%})"
+            )
+            print(
+                f"  RSS mean over the first {report_every:.0f} s after warm-up {first_mean:.0f} MB, "
+                f"over the last {report_every:.0f} s {last_mean:.0f} MB, {window_growth:+.1%}; "
+                f"{min(settled):.0f}-{max(settled):.0f} MB after warm-up ({len(settled)} samples)"
             )
             for session in sessions:
                 session.close()

@@ -2,7 +2,8 @@
 
 Like ``func start``, it loads ``local.settings.json`` values (the environment
 wins), serves every HTTP function under host.json's route prefix and runs the
-queue and timer functions. When no API key is configured it creates one, keeps
+queue and timer functions. ``MALLOC_ARENA_MAX`` from the settings is applied
+before any thread starts (``devhost.allocator``). When no API key is configured it creates one, keeps
 it in ``.cache/devhost-key`` so restarts reuse it, and prints it.
 """
 
@@ -17,6 +18,8 @@ import threading
 from pathlib import Path
 
 import uvicorn
+
+from devhost.allocator import apply_arena_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_FILE = ROOT / ".cache" / "devhost-key"
@@ -51,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("azure").setLevel(logging.WARNING)
     load_local_settings(ROOT / "local.settings.json")
+    apply_arena_limit()
     key = ensure_api_key()
 
     from devhost.http_host import HttpHost, http_options

@@ -4,6 +4,8 @@ A route module declares each operation with ``face_operation``; the handler
 parses its request with the helpers here, calls one core service and returns
 ``json_response`` or ``empty_response``. Failures are ``FaceError``s, turned
 into Azure's error envelope; anything else becomes a logged 500 with a request id.
+Each finished request lets ``core.allocator`` hand freed memory back to the
+system (at most every few seconds).
 
 Every route is served under ``{apiVersion}/`` (host.json's route prefix is
 ``face``): one function per operation answers every API version that has the
@@ -23,6 +25,7 @@ from typing import Any
 
 import azure.functions as func
 
+from core.allocator import release_free_memory
 from core.api_versions import API_VERSIONS, ApiVersion, api_version
 from core.auth import KEY_HEADER, KEY_QUERY_PARAMETER, authenticate
 from core.collections.failures import outage_error
@@ -125,6 +128,7 @@ def run_operation(
             logger.warning("%s: storage unreachable (%s); request id %s", name, type(error).__name__, request_id)
         response = error_response(outage or internal_error(request_id))
     response.headers[REQUEST_ID_HEADER] = request_id
+    release_free_memory()
     return response
 
 

@@ -21,6 +21,7 @@ locals {
     FACE_MODEL_CACHE_DIR                      = "/home/site/wwwroot/.cache/models"
     FACE_INFERENCE_THREADS                    = tostring(local.inference_threads)
     FACE_URL_FETCH_TIMEOUT_SECONDS            = tostring(var.url_fetch_timeout_seconds)
+    MALLOC_ARENA_MAX                          = "2"
   }
 }
 

@@ -8,6 +8,7 @@ the ones ``core.storage.resources`` names.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ import hcl2
 import pytest
 from pycep import BicepParser
 
-from core.settings import SETTING_NAMES, STORAGE_CONNECTION
+from core.settings import PROJECT_ROOT, SETTING_NAMES, STORAGE_CONNECTION
 from core.storage.resources import CONTAINERS, QUEUES, TABLES
+from devhost.allocator import ARENA_MAX_SETTING
 from tests.support.paths import BICEP, TERRAFORM
 
 # Settings the Functions host (not the service code) reads.
@@ -30,6 +32,9 @@ HOST_OWNED_SETTINGS = frozenset(
         "AzureFunctionsJobHost__logging__logLevel__default",
     }
 )
+
+# Read by the C library when the worker starts (the dev host applies it itself, devhost.allocator).
+C_LIBRARY_SETTINGS = frozenset({ARENA_MAX_SETTING})
 
 # Read by the code but deliberately absent in Azure: the storage connection
 # string serves Azurite locally; in Azure the app reaches storage with its
@@ -119,7 +124,7 @@ TEMPLATE_STORAGE = {"bicep": bicep_storage_names, "terraform": terraform_storage
 @pytest.mark.parametrize("template", sorted(TEMPLATE_SETTINGS))
 def test_app_settings_are_the_ones_the_code_reads(template: str) -> None:
     names = set(TEMPLATE_SETTINGS[template]())
-    service_names = names - HOST_OWNED_SETTINGS
+    service_names = names - HOST_OWNED_SETTINGS - C_LIBRARY_SETTINGS
     expected = set(SETTING_NAMES) - LOCAL_ONLY_SETTINGS
     assert sorted(expected - service_names) == [], "settings the code reads but the template does not set"
     assert sorted(service_names - expected) == [], "settings the template sets but the code does not read"
@@ -140,3 +145,9 @@ def test_tables_containers_and_queues_are_the_ones_the_code_uses(template: str) 
     assert names["tables"] == set(TABLES)
     assert names["containers"] - HOST_OWNED_CONTAINERS == set(CONTAINERS)
     assert names["queues"] == set(QUEUES)
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATE_SETTINGS))
+def test_the_allocator_arena_limit_is_the_one_the_dev_host_runs_with(template: str) -> None:
+    local = json.loads((PROJECT_ROOT / "local.settings.json").read_text())["Values"]
+    assert str(TEMPLATE_SETTINGS[template]()[ARENA_MAX_SETTING]) == local[ARENA_MAX_SETTING]

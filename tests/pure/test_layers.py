@@ -5,7 +5,8 @@
   ``core.settings``, ``core.limits``, the Azure SDKs, numpy and the standard library.
 - ``functions`` reaches the core only through the services (``core.collections``,
   ``core.operations``, ``core.directory``) and the foundation (``core.errors``, ``core.settings``,
-  ``core.auth``, ``core.limits``, ``core.api_versions``), never storage, vision or the other internals.
+  ``core.auth``, ``core.limits``, ``core.api_versions``, ``core.allocator``), never storage, vision or the
+  other internals.
 - ``face_cli`` (the command line) is a client of the public API only: it imports none of the service's
   packages, so it works the same against Azure Face.
 
@@ -41,6 +42,7 @@ FUNCTIONS_MAY_IMPORT_FROM_CORE = (
     "core.auth",
     "core.api_versions",
     "core.limits",
+    "core.allocator",
 )
 
 

@@ -3,7 +3,9 @@ the training job and the cached index loader, called in-process."""
 
 from __future__ import annotations
 
+import gc
 import uuid
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -17,6 +19,7 @@ from core.collections.persisted_faces import store_faces
 from core.collections.persons import create_person
 from core.collections.training import run_training_job
 from core.errors import FaceError
+from core.search import exact
 from core.storage import face_collections, face_members
 from core.storage.clients import container
 from core.storage.exceptions import AlreadyExists, NotFound, QuotaReached
@@ -229,6 +232,29 @@ def test_training_job_builds_and_replaces_the_index() -> None:
     retrained = load_index(LARGE_PERSON_GROUP, group)
     assert retrained is not index and len(retrained) == 7 and retrained.version == second.training_id
     assert blobs_of(LARGE_PERSON_GROUP.name, group) == [f"largepersongroup/{group}/{second.training_id}.index"]
+
+
+def test_retraining_frees_the_superseded_index_and_its_quantised_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps one index per collection: once a newer training is loaded, the older index and its
+    quantised copy (with its onnxruntime session) are freed, however often the collection is retrained."""
+    monkeypatch.setattr(exact, "EXHAUSTIVE_SEARCH_ROWS", 1)  # small indexes get their quantised copy too
+    group = new_id()
+    create_collection(LARGE_PERSON_GROUP, group, {"name": "retrain me"})
+    person = new_person(LARGE_PERSON_GROUP, group, "a")
+    loaded: list[weakref.ref[object]] = []
+    copies: list[weakref.ref[object]] = []
+    for _ in range(4):
+        store_faces(LARGE_PERSON_GROUP, group, person, [synthetic_face()])
+        job = queue_training(LARGE_PERSON_GROUP.name, group)
+        run_training_job(job.to_json().encode(), 1)
+        index = load_index(LARGE_PERSON_GROUP, group)
+        assert index is not None and index.version == job.training_id
+        loaded.append(weakref.ref(index))
+        copies.append(weakref.ref(exact.quantised_features(index)))
+        del index
+    gc.collect()
+    assert [reference() is None for reference in loaded] == [True, True, True, False]
+    assert [reference() is None for reference in copies] == [True, True, True, False]
 
 
 def test_empty_collection_trains_to_an_empty_index() -> None:

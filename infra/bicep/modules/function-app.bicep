@@ -103,6 +103,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'FACE_MODEL_CACHE_DIR', value: '/home/site/wwwroot/.cache/models' }
         { name: 'FACE_INFERENCE_THREADS', value: string(inferenceThreads) }
         { name: 'FACE_URL_FETCH_TIMEOUT_SECONDS', value: string(urlFetchTimeoutSeconds) }
+        { name: 'MALLOC_ARENA_MAX', value: '2' }
       ]
     }
     functionAppConfig: {
