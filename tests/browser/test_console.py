@@ -17,8 +17,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.support.directory import delete_persons
 from tests.support.helpers import new_id
 from tests.support.paths import FACE_EXAMPLES
+from tests.support.servers import FaceClient
 
 KNN = FACE_EXAMPLES / "knn_examples"
 TIMEOUT = 120
@@ -424,3 +426,5 @@ def test_the_console_enrols_the_person_directory_and_identifies_in_it(browser, d
     wait_for(
         browser, lambda: not browser.find_elements(By.CSS_SELECTOR, f'#dyn-groups li[data-group="{group}"]'), "deleted"
     )
+    with FaceClient(devhost.versioned_url("v1.2-preview.1"), devhost.key) as api:
+        delete_persons(api, [obama, biden, rose])

@@ -111,9 +111,12 @@ def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClie
     assert preview.get(f"{faces_url}/{face_id}").json()["userData"] == "new"
 
     query = query_faces(preview, photo(shared_data, "biden", 1))
-    for scope in (["*"], [person_id]):
-        (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": scope}).json()
-        assert result["candidates"][0]["personId"] == person_id, scope
+    (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": [person_id]}).json()
+    assert result["candidates"][0]["personId"] == person_id
+    # The whole directory is the session's: another test's persons may hold photos of the same man.
+    body = {"faceIds": query[:1], "personIds": ["*"], "maxNumOfCandidatesReturned": 10}
+    (result,) = preview.post("/identify", json=body).json()
+    assert person_id in [candidate["personId"] for candidate in result["candidates"]]
     verified = preview.post("/verify", json={"faceId": query[0], "personId": person_id}).json()
     assert verified["isIdentical"] is True and verified["confidence"] >= 0.5
     with FaceClient(preview.base_url.replace(PREVIEW, "v1.2"), str(preview.headers["Ocp-Apim-Subscription-Key"])) as ga:

@@ -41,6 +41,16 @@ def create_person(client: FaceClient, name: str = "a person", **body: Any) -> st
     return response.json()["personId"]
 
 
+def delete_persons(client: FaceClient, person_ids: list[str]) -> None:
+    """Delete these persons (those still there) and wait for each delete to succeed: tests share the session's
+    directory, and one that identifies over all of it must not meet another's enrolled faces."""
+    deletes = [client.delete(f"/persons/{person_id}") for person_id in person_ids]
+    for response in deletes:
+        assert response.status_code in (202, 404), response.text
+        if response.status_code == 202:
+            assert wait_for(client, response)["status"] == "succeeded"
+
+
 def photo(shared_data: Path, person: str, index: int = 0) -> bytes:
     return sorted((shared_data / KNN / "train" / person).iterdir())[index].read_bytes()
 
