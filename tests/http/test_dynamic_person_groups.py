@@ -19,6 +19,7 @@ from tests.support.directory import (
     UNKNOWN_ID,
     add_face,
     create_person,
+    delete_persons,
     query_faces,
     wait_for,
 )
@@ -236,8 +237,7 @@ def test_identify_against_a_group_names_members_only(preview: FaceClient, shared
 
     succeeded(preview, preview.delete(f"/persons/{names['biden']}"))
     assert members_only("obama_and_biden.jpg", {"kit_harington"}) == []
-    for person_id in people:
-        preview.delete(f"/persons/{person_id}")
+    delete_persons(preview, list(people))
 
 
 def test_group_quota(preview: FaceClient, storage: str) -> None:
