@@ -3,6 +3,15 @@
 Every session runs sequentially with ``inter_op_num_threads=1`` and
 ``intra_op_num_threads`` from the settings, so a worker's CPU use is decided
 in one place. Callers create their sessions lazily, once per process.
+
+Every session also runs without onnxruntime's memory pattern
+(``enable_mem_pattern``): the pattern is traced per set of input shapes and
+then served as one block holding every intermediate tensor of a run, which pays
+off only when the same shapes come back. The detectors' inputs follow each
+image's size (and each pyramid level's), and the recognisers' the number of
+faces, so most shapes are new: the pattern seldom pays, and its whole-run
+blocks, sized anew for each shape, are kept by the CPU arena, which raises a
+busy worker's resident memory (README, "Memory").
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ def create_session(
         options.add_external_initializers(
             names, [onnxruntime.OrtValue.ortvalue_from_numpy(initializers[name]) for name in names]
         )
+    options.enable_mem_pattern = False
     options.intra_op_num_threads = get_settings().inference_threads
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
