@@ -1,4 +1,5 @@
-"""The dev host's C allocator arena limit (``devhost.allocator``), observed in a process of its own.
+"""The C allocator settings, each observed in a process of its own: the dev host's arena limit
+(``devhost.allocator``) and the trim after requests (``core.allocator``).
 
 The child applies the limit as the dev host does, then keeps eight threads
 alive that each allocate through the C library, and has glibc list its arenas
@@ -74,3 +75,44 @@ def test_without_the_limit_each_thread_gets_an_arena() -> None:
 def test_a_value_that_is_not_a_positive_integer_is_refused(value: str) -> None:
     with pytest.raises(ValueError, match=ARENA_MAX_SETTING):
         apply_arena_limit({ARENA_MAX_SETTING: value})
+
+
+TRIM_CHILD = """
+import ctypes
+from core import allocator
+library = ctypes.CDLL(None)
+library.malloc.restype = ctypes.c_void_p
+library.free.argtypes = [ctypes.c_void_p]
+def resident_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+size, count = 100 * 1024, 640  # below glibc's smallest mmap threshold: heap blocks, 64 MB in all
+blocks, pins = [], []
+for _ in range(count):
+    blocks.append(library.malloc(size))
+    ctypes.memset(blocks[-1], 1, size)
+    pins.append(library.malloc(1024))  # in use after each block, so freeing the blocks leaves holes
+for block in blocks:
+    library.free(block)
+before = resident_kb()
+trimmed = allocator.release_free_memory()
+print(trimmed, before - resident_kb(), size * count // 1024)
+"""
+
+
+def test_a_trim_hands_freed_heap_pages_back() -> None:
+    """Blocks freed between blocks still in use stay resident until a trim releases their pages."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("malloc_trim is glibc's")
+    done = subprocess.run(
+        [sys.executable, "-c", TRIM_CHILD],
+        cwd=PROJECT_ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    trimmed, released_kb, freed_kb = done.stdout.split()
+    assert trimmed == "True"
+    assert int(released_kb) > int(freed_kb) // 2
