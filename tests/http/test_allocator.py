@@ -43,12 +43,12 @@ for worker in workers:
 """
 
 
-def _arenas(*arguments: str) -> tuple[str, int]:
-    """What the child printed (the applied limit) and how many arenas glibc reported."""
+def _run_child(code: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (glibc's allocator is Linux-only); its output."""
     if not sys.platform.startswith("linux"):
-        pytest.skip("glibc's malloc_stats is Linux-only")
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, *arguments],
+        pytest.skip("glibc's allocator is Linux-only")
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
         cwd=PROJECT_ROOT,
         env={"PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -56,6 +56,11 @@ def _arenas(*arguments: str) -> tuple[str, int]:
         timeout=60,
         check=True,
     )
+
+
+def _arenas(*arguments: str) -> tuple[str, int]:
+    """What the child printed (the applied limit) and how many arenas glibc reported."""
+    done = _run_child(CHILD, *arguments)
     return done.stdout.strip(), len(re.findall(r"^Arena \d+:", done.stderr, flags=re.MULTILINE))
 
 
@@ -102,17 +107,6 @@ print(trimmed, before - resident_kb(), size * count // 1024)
 
 def test_a_trim_hands_freed_heap_pages_back() -> None:
     """Blocks freed between blocks still in use stay resident until a trim releases their pages."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("malloc_trim is glibc's")
-    done = subprocess.run(
-        [sys.executable, "-c", TRIM_CHILD],
-        cwd=PROJECT_ROOT,
-        env={"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    trimmed, released_kb, freed_kb = done.stdout.split()
+    trimmed, released_kb, freed_kb = _run_child(TRIM_CHILD).stdout.split()
     assert trimmed == "True"
     assert int(released_kb) > int(freed_kb) // 2
