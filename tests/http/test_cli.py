@@ -30,7 +30,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.support.directory import MODEL, wait_for
+from tests.support.directory import MODEL, delete_persons
 from tests.support.helpers import new_id
 from tests.support.paths import FACE_EXAMPLES, SHARED_DATA
 from tests.support.polling import wait_until
@@ -240,8 +240,7 @@ def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_
         assert identified_names(grouped, prefix) == EXPECTED
     finally:
         preview.delete(f"/dynamicpersongroups/{group}")
-        for person_id in named_persons(preview, prefix):
-            wait_for(preview, preview.delete(f"/persons/{person_id}"))
+        delete_persons(preview, list(named_persons(preview, prefix)))
 
 
 def test_a_sub_folder_whose_photos_all_fail_creates_no_person(api, cli_env, tmp_path):

@@ -15,6 +15,7 @@ from tests.support.directory import (
     UNKNOWN_ID,
     add_face,
     create_person,
+    delete_persons,
     operation_path,
     photo,
     query_faces,
@@ -200,8 +201,7 @@ def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, 
                 if result["candidates"]
             ]
             assert sorted(found) == sorted(people), (test_image, scope == ["*"])
-    for person_id in names:
-        preview.delete(f"/persons/{person_id}")
+    delete_persons(preview, list(names))
 
 
 def test_identify_and_verify_errors(preview: FaceClient) -> None:
