@@ -32,20 +32,13 @@ from PIL import Image
 
 from tests.support.directory import MODEL, delete_persons
 from tests.support.helpers import new_id
-from tests.support.paths import FACE_EXAMPLES, SHARED_DATA
+from tests.support.paths import FACE_EXAMPLES, KNN_TEST_PEOPLE, SHARED_DATA
 from tests.support.polling import wait_until
 
 FACE = Path(sys.executable).parent / "face"
 KNN = FACE_EXAMPLES / "knn_examples"
 NO_FACE_PHOTO = SHARED_DATA / "dlib_faces" / "dogs.jpg"
 SEVERAL_FACES_PHOTO = KNN / "test" / "obama_and_biden.jpg"
-EXPECTED = {
-    "alex_lacamoire1.jpg": {"alex_lacamoire"},
-    "johnsnow_test1.jpg": {"kit_harington"},
-    "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
-    "obama1.jpg": {"obama"},
-    "obama_and_biden.jpg": {"obama", "biden"},
-}
 RETRY_AFTER_SECONDS = 1
 
 
@@ -156,7 +149,7 @@ def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_pers
         Path(photo["photo"]).name: {face["candidates"][0]["name"] for face in photo["faces"] if face["candidates"]}
         for photo in json.loads(identified.stdout)
     }
-    assert named == EXPECTED
+    assert named == KNN_TEST_PEOPLE
 
 
 def named_persons(preview, prefix: str) -> dict[str, str]:
@@ -235,9 +228,9 @@ def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_
 
         test = str(KNN / "test")
         everyone = run_face(["identify", test, "--person-directory", "--format", "json"], cli_env)
-        assert identified_names(everyone, prefix) == EXPECTED
+        assert identified_names(everyone, prefix) == KNN_TEST_PEOPLE
         grouped = run_face(["identify", test, "--dynamic-person-group", group, "--format", "json"], cli_env)
-        assert identified_names(grouped, prefix) == EXPECTED
+        assert identified_names(grouped, prefix) == KNN_TEST_PEOPLE
     finally:
         preview.delete(f"/dynamicpersongroups/{group}")
         delete_persons(preview, list(named_persons(preview, prefix)))

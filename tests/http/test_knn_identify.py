@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.helpers import OCTET, new_id
+from tests.support.paths import KNN_TEST_PEOPLE
 from tests.support.polling import finished_training
 
 KNN = Path("face_recognition") / "examples" / "knn_examples"
-EXPECTED = {
-    "alex_lacamoire1.jpg": {"alex_lacamoire"},
-    "johnsnow_test1.jpg": {"kit_harington"},
-    "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
-    "obama1.jpg": {"obama"},
-    "obama_and_biden.jpg": {"obama", "biden"},
-}
 
 
 @pytest.mark.slow
@@ -53,7 +47,7 @@ def test_knn_examples_are_identified(api, shared_data, recognition, detection):
     assert api.post(f"/persongroups/{group_id}/train").status_code == 202
     assert finished_training(api, f"/persongroups/{group_id}/training")["status"] == "succeeded"
     try:
-        for image, expected in EXPECTED.items():
+        for image, expected in KNN_TEST_PEOPLE.items():
             photo = (shared_data / KNN / "test" / image).read_bytes()
             faces = api.post(f"/detect?{models}", data=photo, headers=OCTET).json()
             assert len(faces) >= len(expected), image

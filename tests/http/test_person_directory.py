@@ -22,6 +22,7 @@ from tests.support.directory import (
     wait_for,
 )
 from tests.support.helpers import OCTET, error_of
+from tests.support.paths import KNN_TEST_PEOPLE
 from tests.support.servers import FaceClient
 
 
@@ -184,15 +185,8 @@ def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, 
             assert added.status_code == 202, (image.name, added.text)
             pending.append(added)
     assert all(wait_for(preview, added)["status"] == "succeeded" for added in pending)
-    expected = {
-        "alex_lacamoire1.jpg": {"alex_lacamoire"},
-        "johnsnow_test1.jpg": {"kit_harington"},
-        "kit_with_rose.jpg": {"kit_harington", "rose_leslie"},
-        "obama1.jpg": {"obama"},
-        "obama_and_biden.jpg": {"obama", "biden"},
-    }
     for scope in (["*"], list(names)):
-        for test_image, people in expected.items():
+        for test_image, people in KNN_TEST_PEOPLE.items():
             faces = query_faces(preview, (shared_data / KNN / "test" / test_image).read_bytes())[:10]
             results = preview.post("/identify", json={"faceIds": faces, "personIds": scope}).json()
             found = [
