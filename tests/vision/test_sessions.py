@@ -1,4 +1,4 @@
-"""The one session policy: sequential, without onnxruntime's memory pattern, right for inputs of any shape."""
+"""The one session policy: sequential, without onnxruntime's memory pattern or CPU arena, right for any input shape."""
 
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ def _doubling_model() -> bytes:
     return model.SerializeToString()
 
 
-def test_sessions_run_sequentially_without_a_memory_pattern() -> None:
+def test_sessions_run_sequentially_without_a_memory_pattern_or_arena() -> None:
     options = create_session(_doubling_model()).get_session_options()
     assert options.enable_mem_pattern is False
+    assert options.enable_cpu_mem_arena is False
+    assert create_session(_doubling_model(), arena=True).get_session_options().enable_cpu_mem_arena is True
     assert options.inter_op_num_threads == 1
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from core.vision.detection.detectors import YunetFaceDetector
-from core.vision.detection.yunet import NMS_THRESHOLD, TOP_K, Yunet, model_path
+from core.vision.detection.yunet import NMS_THRESHOLD, TOP_K, Yunet, get_yunet_network, model_path
 from core.vision.registry import get_detection_model
 from tests.support.opencv_reference import REFERENCE_PHOTOS, load_bgr
 
@@ -78,3 +78,7 @@ def test_faces_are_largest_first_clipped_and_found_in_a_large_image(shared_data:
         width = small.box.right - small.box.left
         assert np.allclose(np.array(big.box.centre) / 2, small.box.centre, atol=0.1 * width)
         assert abs((big.box.right - big.box.left) / 2 - width) <= 0.1 * width
+
+
+def test_yunet_keeps_the_cpu_arena_its_whole_image_tensors_reuse() -> None:
+    assert get_yunet_network().get_session_options().enable_cpu_mem_arena is True
