@@ -31,7 +31,14 @@ from core.storage.clients import table
 from core.storage.resources import DETECTED_FACES_TABLE
 
 MAX_TRANSACTION_OPERATIONS = 100
-CACHED_FACES = 20_000
+CACHED_FACES = 4_096
+"""faceIds each process keeps in memory (about 850 bytes each): the ones a client uses soon after its Detect.
+
+Clients detect and then verify, identify or group within seconds; a busy
+instance detects about 15 faces a second, so this covers its last few
+minutes. Older faceIds are read from the table, so the bound costs only a
+point read, while a larger one would hold memory for faceIds seldom used again.
+"""
 READ_WORKERS = 8
 
 
@@ -64,7 +71,7 @@ def canonical_face_id(text: str) -> str | None:
         return None
 
 
-class _RecentFaces:
+class RecentFaces:
     """A bounded, thread-safe map of the most recently used records."""
 
     def __init__(self, capacity: int) -> None:
@@ -91,7 +98,7 @@ class _RecentFaces:
             self.records.clear()
 
 
-recent_faces = _RecentFaces(CACHED_FACES)
+recent_faces = RecentFaces(CACHED_FACES)
 
 
 @lru_cache(maxsize=1)
