@@ -6,7 +6,7 @@ an add face to the client's own LargePersonGroup person (a new person every
 200 faces, under the 248 limit); one client also trains the LargePersonGroup
 every ``--train-every`` seconds and waits for it, holding every add permit
 meanwhile, so adds never meet a running training (Azure refuses them with
-409). Samples the dev host's RSS six times a minute and prints every minute
+409). Samples the dev host's RSS every two seconds and prints every minute
 the served rate, the share of 429s, unexpected answers and the RSS; at the end
 the totals and the RSS growth after the warm-up (the first minute, or a tenth
 of the run if shorter): from the sample ending the warm-up to the last one,
@@ -80,7 +80,7 @@ def main() -> None:
     seconds = arguments.minutes * 60
     warm_up = min(60.0, seconds / 10)
     report_every = min(60.0, seconds / 5)
-    sample_every = report_every / 6
+    sample_every = report_every / 30
 
     with tempfile.TemporaryDirectory() as folder:
         azurite = Azurite(Path(folder) / "azurite").start()
