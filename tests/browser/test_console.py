@@ -19,10 +19,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.support.directory import delete_persons
 from tests.support.helpers import new_id
-from tests.support.paths import FACE_EXAMPLES
+from tests.support.paths import KNN_EXAMPLES
 from tests.support.servers import FaceClient
 
-KNN = FACE_EXAMPLES / "knn_examples"
 TIMEOUT = 120
 BOX_COLOUR = [0, 200, 255]  # draw.js's BOX_COLOUR
 PHONE = (390, 844)
@@ -121,7 +120,7 @@ def test_the_console_detects_enrols_trains_identifies_and_verifies(browser, devh
     # Detect: one box per face, drawn on the photo, with the 27 landmarks and the JSON beside it.
     go(browser, "detect")
     find(browser, '#detect-attributes input[value="headPose"]').click()
-    find(browser, "#detect-file").send_keys(str(KNN / "test" / "kit_with_rose.jpg"))
+    find(browser, "#detect-file").send_keys(str(KNN_EXAMPLES / "test" / "kit_with_rose.jpg"))
     wait_for(browser, lambda: find(browser, "#detect-summary").text, "the detection")
     no_error(browser)
     faces = browser.execute_script("return JSON.parse(document.getElementById('detect-json').textContent)")
@@ -141,9 +140,13 @@ def test_the_console_detects_enrols_trains_identifies_and_verifies(browser, devh
     find(browser, "#new-create").click()
     wait_for(browser, lambda: find(browser, "#collection").get_attribute("data-id") == group, "the new group open")
     assert browser.find_elements(By.CSS_SELECTOR, f'#collection-lists button[data-id="{group}"]')
-    enrol_person(browser, "obama", [KNN / "train" / "obama" / "obama.jpg", KNN / "train" / "obama" / "obama2.jpg"])
-    enrol_person(browser, "biden", [KNN / "train" / "biden" / "biden.jpg"])
-    enrol_person(browser, "rose_leslie", [KNN / "train" / "rose_leslie" / "img1.jpg"])
+    enrol_person(
+        browser,
+        "obama",
+        [KNN_EXAMPLES / "train" / "obama" / "obama.jpg", KNN_EXAMPLES / "train" / "obama" / "obama2.jpg"],
+    )
+    enrol_person(browser, "biden", [KNN_EXAMPLES / "train" / "biden" / "biden.jpg"])
+    enrol_person(browser, "rose_leslie", [KNN_EXAMPLES / "train" / "rose_leslie" / "img1.jpg"])
     find(browser, "#collection-train").click()
     status = find(browser, "#training-status")
     wait_for(browser, lambda: status.get_attribute("data-status") in ("succeeded", "failed"), "the training")
@@ -161,7 +164,7 @@ def test_the_console_detects_enrols_trains_identifies_and_verifies(browser, devh
         "the group offered",
     )
     Select(find(browser, "#identify-target")).select_by_value(f"largepersongroups/{group}")
-    find(browser, "#identify-file").send_keys(str(KNN / "test" / "obama_and_biden.jpg"))
+    find(browser, "#identify-file").send_keys(str(KNN_EXAMPLES / "test" / "obama_and_biden.jpg"))
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#identify-faces li.face"), "the identification")
     no_error(browser)
     best = [
@@ -173,8 +176,8 @@ def test_the_console_detects_enrols_trains_identifies_and_verifies(browser, devh
     browser.save_screenshot(str(screenshots / "console-identify.png"))
 
     # Verify: two photos of one person, side by side.
-    find(browser, "#verify-file-1").send_keys(str(KNN / "train" / "obama" / "obama.jpg"))
-    find(browser, "#verify-file-2").send_keys(str(KNN / "test" / "obama1.jpg"))
+    find(browser, "#verify-file-1").send_keys(str(KNN_EXAMPLES / "train" / "obama" / "obama.jpg"))
+    find(browser, "#verify-file-2").send_keys(str(KNN_EXAMPLES / "test" / "obama1.jpg"))
     find(browser, "#verify-run").click()
     wait_for(browser, lambda: find(browser, "#verify-result").is_displayed(), "the verification")
     no_error(browser)
@@ -287,11 +290,13 @@ def test_the_console_enrols_the_person_directory_and_identifies_in_it(browser, d
 
     # Persons created and enrolled from photos, each long-running operation followed to success.
     obama = enrol_directory_person(
-        browser, "obama", [KNN / "train" / "obama" / "obama.jpg", KNN / "train" / "obama" / "obama2.jpg"]
+        browser,
+        "obama",
+        [KNN_EXAMPLES / "train" / "obama" / "obama.jpg", KNN_EXAMPLES / "train" / "obama" / "obama2.jpg"],
     )
     assert "userData: obama2.jpg" in find(browser, "#dir-faces").text
-    biden = enrol_directory_person(browser, "biden", [KNN / "train" / "biden" / "biden.jpg"])
-    rose = enrol_directory_person(browser, "rose_leslie", [KNN / "train" / "rose_leslie" / "img1.jpg"])
+    biden = enrol_directory_person(browser, "biden", [KNN_EXAMPLES / "train" / "biden" / "biden.jpg"])
+    rose = enrol_directory_person(browser, "rose_leslie", [KNN_EXAMPLES / "train" / "rose_leslie" / "img1.jpg"])
     assert len({obama, biden, rose}) == 3
     browser.execute_script("document.getElementById('dir-person').scrollIntoView(true)")
     browser.save_screenshot(str(screenshots / "console-directory-person.png"))
@@ -368,7 +373,7 @@ def test_the_console_enrols_the_person_directory_and_identifies_in_it(browser, d
 
     # Identify against the whole directory, then against the dynamic group (biden only).
     go(browser, "identify")
-    whole = identify_in(browser, "directory/*", KNN / "test" / "obama_and_biden.jpg")
+    whole = identify_in(browser, "directory/*", KNN_EXAMPLES / "test" / "obama_and_biden.jpg")
     assert {"obama", "biden"} <= set(whole), whole
     assert len(browser.find_elements(By.CSS_SELECTOR, "#identify-faces .candidate .bar")) >= 2
     browser.execute_script("window.scrollTo(0, 0)")
@@ -383,7 +388,7 @@ def test_the_console_enrols_the_person_directory_and_identifies_in_it(browser, d
     )
     Select(find(browser, "#verify-against")).select_by_value(obama)
     assert not find(browser, "#verify-second").is_displayed()
-    find(browser, "#verify-file-1").send_keys(str(KNN / "test" / "obama1.jpg"))
+    find(browser, "#verify-file-1").send_keys(str(KNN_EXAMPLES / "test" / "obama1.jpg"))
     find(browser, "#verify-run").click()
     wait_for(browser, lambda: find(browser, "#verify-result").is_displayed(), "the verification")
     no_error(browser)

@@ -65,7 +65,6 @@ from core.storage.resources import DIRECTORY_OPERATIONS_TABLE
 from devhost.trigger_host import PROCESSING_LEASE_SECONDS, queue_options
 from tests.faults.conftest import Servers
 from tests.support.directory import (
-    KNN,
     MODEL,
     PREVIEW,
     add_face,
@@ -75,6 +74,7 @@ from tests.support.directory import (
     query_faces,
 )
 from tests.support.faces import unit_vectors
+from tests.support.paths import KNN_EXAMPLES
 from tests.support.polling import wait_until
 from tests.support.servers import DevHost, FaceClient
 
@@ -235,7 +235,7 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
 ) -> None:
     host = servers.host
     with FaceClient(host.versioned_url(PREVIEW), host.key) as preview, ThreadPoolExecutor(FILLER_PERSONS) as pool:
-        photos = {person.name: min(person.iterdir()).read_bytes() for person in (shared_data / KNN / "train").iterdir()}
+        photos = {person.name: min(person.iterdir()).read_bytes() for person in (KNN_EXAMPLES / "train").iterdir()}
         persons = {name: create_person(preview, name) for name in sorted(photos)}
         fillers = [create_person(preview, f"filler {number}") for number in range(FILLER_PERSONS)]
         added: dict[str, list[str]] = {person_id: [] for person_id in [*persons.values(), *fillers]}
@@ -277,7 +277,7 @@ def test_adds_killed_mid_job_succeed_after_restart_and_index_each_face_once(
         assert len(searchable) == len(set(searchable)), "a face searchable twice"
         assert sorted(searchable) == sorted(face for faces in added.values() for face in faces)
         for query, name in QUERIES.items():
-            (face_id,) = query_faces(preview, (shared_data / KNN / "test" / query).read_bytes())
+            (face_id,) = query_faces(preview, (KNN_EXAMPLES / "test" / query).read_bytes())
             (result,) = preview.post("/identify", json={"faceIds": [face_id], "personIds": ["*"]}).json()
             candidates = [candidate["personId"] for candidate in result["candidates"]]
             assert candidates[0] == persons[name], query

@@ -32,13 +32,12 @@ from PIL import Image
 
 from tests.support.directory import MODEL, delete_persons
 from tests.support.helpers import new_id
-from tests.support.paths import FACE_EXAMPLES, KNN_TEST_PEOPLE, SHARED_DATA
+from tests.support.paths import KNN_EXAMPLES, KNN_TEST_PEOPLE, SHARED_DATA
 from tests.support.polling import wait_until
 
 FACE = Path(sys.executable).parent / "face"
-KNN = FACE_EXAMPLES / "knn_examples"
 NO_FACE_PHOTO = SHARED_DATA / "dlib_faces" / "dogs.jpg"
-SEVERAL_FACES_PHOTO = KNN / "test" / "obama_and_biden.jpg"
+SEVERAL_FACES_PHOTO = KNN_EXAMPLES / "test" / "obama_and_biden.jpg"
 RETRY_AFTER_SECONDS = 1
 
 
@@ -57,7 +56,7 @@ def enrolment_folder(tmp_path: Path) -> Path:
     """The knn training people (links to the shared photos), one more photo of Obama showing Biden too,
     and a person whose only photo shows dogs."""
     folder = tmp_path / "people"
-    for person in sorted((KNN / "train").iterdir()):
+    for person in sorted((KNN_EXAMPLES / "train").iterdir()):
         (folder / person.name).mkdir(parents=True)
         for photo in sorted(person.iterdir()):
             (folder / person.name / photo.name).symlink_to(photo)
@@ -125,7 +124,7 @@ def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_pers
     faces = group_faces(api, group)
     assert len(faces) == enrollable
     assert Counter(faces).most_common(1)[0][1] == 1  # no photo enrolled twice
-    assert {name for name, _ in faces} == {p.name for p in (KNN / "train").iterdir()}
+    assert {name for name, _ in faces} == {p.name for p in (KNN_EXAMPLES / "train").iterdir()}
 
     with report.open() as file:
         rejected = {(row["person"], Path(row["file"]).name): row for row in csv.DictReader(file)}
@@ -135,15 +134,21 @@ def test_enrolment_resumes_after_an_interruption_and_identifies_every_known_pers
     assert rejected["obama", "with_biden.jpg"]["code"] == "InvalidImage"  # Add Face's refusal
     assert rejected["nobody", "dogs.jpg"]["message"] == "Detect found no face in the photo."  # no person to add to
     assert "no face" in second.stdout.lower() and "dogs.jpg" in second.stdout  # the table
-    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(p.name for p in (KNN / "train").iterdir())
+    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(
+        p.name for p in (KNN_EXAMPLES / "train").iterdir()
+    )
 
     again = run_face(enrol[1:], cli_env)
     assert again.returncode == 0, again.stderr
     assert f"already enrolled: {enrollable}" in again.stderr and "added: 0" in again.stderr
     assert len(group_faces(api, group)) == enrollable
-    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(p.name for p in (KNN / "train").iterdir())
+    assert sorted(person_names(api, f"/largepersongroups/{group}")) == sorted(
+        p.name for p in (KNN_EXAMPLES / "train").iterdir()
+    )
 
-    identified = run_face(["identify", str(KNN / "test"), "--large-person-group", group, "--format", "json"], cli_env)
+    identified = run_face(
+        ["identify", str(KNN_EXAMPLES / "test"), "--large-person-group", group, "--format", "json"], cli_env
+    )
     assert identified.returncode == 0, identified.stderr
     named = {
         Path(photo["photo"]).name: {face["candidates"][0]["name"] for face in photo["faces"] if face["candidates"]}
@@ -186,14 +191,14 @@ def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_
     prefix = new_id("cli") + "_"
     group = new_id("cli")
     folder = tmp_path / "people"
-    for person in sorted((KNN / "train").iterdir()):
+    for person in sorted((KNN_EXAMPLES / "train").iterdir()):
         (folder / f"{prefix}{person.name}").mkdir(parents=True)
         for photo in sorted(person.iterdir()):
             (folder / f"{prefix}{person.name}" / photo.name).symlink_to(photo)
     (folder / f"{prefix}nobody").mkdir()
     (folder / f"{prefix}nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
-    people = {f"{prefix}{person.name}" for person in (KNN / "train").iterdir()}
-    enrollable = sum(1 for _ in (KNN / "train").rglob("*.jp*g"))
+    people = {f"{prefix}{person.name}" for person in (KNN_EXAMPLES / "train").iterdir()}
+    enrollable = sum(1 for _ in (KNN_EXAMPLES / "train").rglob("*.jp*g"))
     enrol = [str(FACE), "enrol", str(folder), "--person-directory", "--dynamic-person-group", group]
     enrol += ["--detection-model", "detection_01"]  # detection_03 takes the dog for a face (README, Models)
     try:
@@ -226,7 +231,7 @@ def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_
         assert "persons created: 0" in again.stderr and "persons added to the group: 0" in again.stderr
         assert named_persons(preview, prefix) == persons
 
-        test = str(KNN / "test")
+        test = str(KNN_EXAMPLES / "test")
         everyone = run_face(["identify", test, "--person-directory", "--format", "json"], cli_env)
         assert identified_names(everyone, prefix) == KNN_TEST_PEOPLE
         grouped = run_face(["identify", test, "--dynamic-person-group", group, "--format", "json"], cli_env)
@@ -239,7 +244,7 @@ def test_directory_enrolment_resumes_fills_a_dynamic_group_and_identifies_every_
 def test_a_sub_folder_whose_photos_all_fail_creates_no_person(api, cli_env, tmp_path):
     group = new_id("cli")
     (tmp_path / "obama").mkdir()
-    (tmp_path / "obama" / "obama.jpg").symlink_to(KNN / "test" / "obama1.jpg")
+    (tmp_path / "obama" / "obama.jpg").symlink_to(KNN_EXAMPLES / "test" / "obama1.jpg")
     (tmp_path / "nobody").mkdir()
     (tmp_path / "nobody" / "dogs.jpg").symlink_to(NO_FACE_PHOTO)
     enrol = ["enrol", str(tmp_path), "--person-group", group, "--detection-model", "detection_01"]
@@ -252,7 +257,7 @@ def test_a_sub_folder_whose_photos_all_fail_creates_no_person(api, cli_env, tmp_
 
 
 def test_endpoint_and_key_flags_and_azure_errors(devhost, shared_data):
-    photo = KNN / "test" / "obama1.jpg"
+    photo = KNN_EXAMPLES / "test" / "obama1.jpg"
     env = {key: value for key, value in os.environ.items() if not key.startswith("AZURE_FACE_")}
     flags = ["--endpoint", devhost.endpoint]
     refused = run_face(["detect", str(photo), *flags, "--key", "wrong-key"], env)
@@ -266,7 +271,7 @@ def test_endpoint_and_key_flags_and_azure_errors(devhost, shared_data):
 
 
 def test_detect_draws_boxes_and_landmarks(cli_env, tmp_path):
-    photo = KNN / "test" / "kit_with_rose.jpg"
+    photo = KNN_EXAMPLES / "test" / "kit_with_rose.jpg"
     drawn = tmp_path / "drawn.png"
     result = run_face(["detect", str(photo), "--draw", str(drawn)], cli_env)
     assert result.returncode == 0, result.stderr
@@ -333,7 +338,9 @@ def throttling_stub(devhost) -> Iterator[tuple[str, list[float]]]:
 
 def test_429_is_retried_after_the_time_retry_after_asks(throttling_stub, cli_env):
     endpoint, seen = throttling_stub
-    result = run_face(["detect", str(KNN / "test" / "obama1.jpg")], {**cli_env, "AZURE_FACE_ENDPOINT": endpoint})
+    result = run_face(
+        ["detect", str(KNN_EXAMPLES / "test" / "obama1.jpg")], {**cli_env, "AZURE_FACE_ENDPOINT": endpoint}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("face ") == 1
     assert len(seen) == 3

@@ -15,7 +15,6 @@ from core.storage.counted_rows import COUNT_KEY
 from core.storage.dynamic_groups import PARTITION
 from core.storage.resources import DYNAMIC_GROUPS_TABLE
 from tests.support.directory import (
-    KNN,
     UNKNOWN_ID,
     add_face,
     create_person,
@@ -24,6 +23,7 @@ from tests.support.directory import (
     wait_for,
 )
 from tests.support.helpers import error_of, new_id
+from tests.support.paths import KNN_EXAMPLES
 from tests.support.servers import FaceClient
 
 
@@ -196,7 +196,7 @@ def test_group_errors(preview: FaceClient) -> None:
 def test_identify_against_a_group_names_members_only(preview: FaceClient, shared_data: Path) -> None:
     names: dict[str, str] = {}
     pending = []
-    for person_dir in sorted((shared_data / KNN / "train").iterdir()):
+    for person_dir in sorted((KNN_EXAMPLES / "train").iterdir()):
         person_id = create_person(preview, person_dir.name)
         names[person_dir.name] = person_id
         for image in sorted(person_dir.iterdir()):
@@ -206,7 +206,7 @@ def test_identify_against_a_group_names_members_only(preview: FaceClient, shared
     group = new_id("dpg")
     url = f"/dynamicpersongroups/{group}"
     faces = {
-        image: query_faces(preview, (shared_data / KNN / "test" / image).read_bytes())
+        image: query_faces(preview, (KNN_EXAMPLES / "test" / image).read_bytes())
         for image in ("obama_and_biden.jpg", "kit_with_rose.jpg", "obama1.jpg")
     }
 

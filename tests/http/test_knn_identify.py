@@ -10,15 +10,11 @@ else (a face with no candidate would be an unknown person, and none is expected)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.support.helpers import OCTET, new_id
-from tests.support.paths import KNN_TEST_PEOPLE
+from tests.support.paths import KNN_EXAMPLES, KNN_TEST_PEOPLE
 from tests.support.polling import finished_training
-
-KNN = Path("face_recognition") / "examples" / "knn_examples"
 
 
 @pytest.mark.slow
@@ -31,7 +27,7 @@ def test_knn_examples_are_identified(api, shared_data, recognition, detection):
     assert created.status_code == 200
     models = f"recognitionModel={recognition}&detectionModel={detection}"
     names = {}
-    for person_dir in sorted((shared_data / KNN / "train").iterdir()):
+    for person_dir in sorted((KNN_EXAMPLES / "train").iterdir()):
         person_id = api.post(f"/persongroups/{group_id}/persons", json={"name": person_dir.name}).json()["personId"]
         names[person_id] = person_dir.name
         for image in sorted(person_dir.iterdir()):
@@ -48,7 +44,7 @@ def test_knn_examples_are_identified(api, shared_data, recognition, detection):
     assert finished_training(api, f"/persongroups/{group_id}/training")["status"] == "succeeded"
     try:
         for image, expected in KNN_TEST_PEOPLE.items():
-            photo = (shared_data / KNN / "test" / image).read_bytes()
+            photo = (KNN_EXAMPLES / "test" / image).read_bytes()
             faces = api.post(f"/detect?{models}", data=photo, headers=OCTET).json()
             assert len(faces) >= len(expected), image
             results = api.post(

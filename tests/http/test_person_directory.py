@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.support.directory import (
-    KNN,
     MODEL,
     PREVIEW,
     UNKNOWN_ID,
@@ -22,7 +21,7 @@ from tests.support.directory import (
     wait_for,
 )
 from tests.support.helpers import OCTET, error_of
-from tests.support.paths import KNN_TEST_PEOPLE
+from tests.support.paths import KNN_EXAMPLES, KNN_TEST_PEOPLE
 from tests.support.servers import FaceClient
 
 
@@ -99,7 +98,7 @@ def test_person_lifecycle_and_errors(preview: FaceClient) -> None:
 @pytest.mark.slow
 def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClient, shared_data: Path) -> None:
     person_id = create_person(preview, "biden")
-    image = photo(shared_data, "biden")
+    image = photo("biden")
     added = add_face(preview, person_id, image, userData="face data")
     assert added.status_code == 202, added.text
     face_id = added.json()["persistedFaceId"]
@@ -112,7 +111,7 @@ def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClie
     assert preview.patch(f"{faces_url}/{face_id}", json={"userData": "new"}).status_code == 200
     assert preview.get(f"{faces_url}/{face_id}").json()["userData"] == "new"
 
-    query = query_faces(preview, photo(shared_data, "biden", 1))
+    query = query_faces(preview, photo("biden", 1))
     (result,) = preview.post("/identify", json={"faceIds": query[:1], "personIds": [person_id]}).json()
     assert result["candidates"][0]["personId"] == person_id
     # The whole directory is the session's: another test's persons may hold photos of the same man.
@@ -151,7 +150,7 @@ def test_faces_are_searchable_once_added_and_gone_once_deleted(preview: FaceClie
 def test_add_face_errors_answer_before_anything_is_stored(preview: FaceClient, shared_data: Path) -> None:
     person_id = create_person(preview)
     url = f"/persons/{person_id}/recognitionModels/{MODEL}/persistedfaces"
-    several = (shared_data / KNN / "test" / "obama_and_biden.jpg").read_bytes()
+    several = (KNN_EXAMPLES / "test" / "obama_and_biden.jpg").read_bytes()
     assert error_of(preview.post(url, data=several, headers=OCTET))[:2] == (400, "InvalidImage")
     assert error_of(preview.post(url, data=b"x" * 2048, headers=OCTET))[:2] == (400, "InvalidImage")
     assert error_of(preview.post(url, data=b"{", headers={"Content-Type": "application/json"}))[2] == (
@@ -159,7 +158,7 @@ def test_add_face_errors_answer_before_anything_is_stored(preview: FaceClient, s
     )
     assert error_of(preview.post(url, data=b"x", headers={"Content-Type": "text/plain"}))[0] == 415
     assert preview.get(url).json()["persistedFaceIds"] == []
-    image = photo(shared_data, "biden")
+    image = photo("biden")
     assert error_of(preview.post(url.replace(MODEL, "recognition_01"), data=image, headers=OCTET)) == (
         400,
         "BadArgument",
@@ -177,7 +176,7 @@ def test_add_face_errors_answer_before_anything_is_stored(preview: FaceClient, s
 def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, shared_data: Path) -> None:
     names: dict[str, str] = {}
     pending = []
-    for person_dir in sorted((shared_data / KNN / "train").iterdir()):
+    for person_dir in sorted((KNN_EXAMPLES / "train").iterdir()):
         person_id = create_person(preview, person_dir.name)
         names[person_id] = person_dir.name
         for image in sorted(person_dir.iterdir()):
@@ -187,7 +186,7 @@ def test_knn_examples_are_identified_against_the_directory(preview: FaceClient, 
     assert all(wait_for(preview, added)["status"] == "succeeded" for added in pending)
     for scope in (["*"], list(names)):
         for test_image, people in KNN_TEST_PEOPLE.items():
-            faces = query_faces(preview, (shared_data / KNN / "test" / test_image).read_bytes())[:10]
+            faces = query_faces(preview, (KNN_EXAMPLES / "test" / test_image).read_bytes())[:10]
             results = preview.post("/identify", json={"faceIds": faces, "personIds": scope}).json()
             found = [
                 names.get(result["candidates"][0]["personId"], "someone else")

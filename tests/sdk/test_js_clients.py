@@ -23,7 +23,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.node_scripts import KNN, RunResult, check_every_step_reported, check_step, run_node_script
+from tests.support.node_scripts import RunResult, check_every_step_reported, check_step, run_node_script
+from tests.support.paths import KNN_EXAMPLES
 
 RUN_TIMEOUT_SECONDS = 600
 
@@ -93,7 +94,7 @@ def run_client(devhost: Any, shared_data: Path) -> Callable[[ClientRun], RunResu
 
     def run(client_run: ClientRun) -> RunResult:
         if client_run not in results:
-            arguments = [devhost.endpoint, devhost.key, str(shared_data / KNN), *client_run.arguments]
+            arguments = [devhost.endpoint, devhost.key, str(KNN_EXAMPLES), *client_run.arguments]
             results[client_run] = run_node_script(client_run.script, client_run.package, arguments, RUN_TIMEOUT_SECONDS)
         return results[client_run]
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.support.images import serve_directory
-from tests.support.node_scripts import KNN, RunResult, check_every_step_reported, check_step, run_node_script
+from tests.support.node_scripts import RunResult, check_every_step_reported, check_step, run_node_script
+from tests.support.paths import KNN_EXAMPLES
 
 SCRIPT = "ai_vision_face_beta1_directory.mjs"
 PACKAGE = "ai-vision-face-beta1"
@@ -53,7 +54,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def directory_run(devhost: Any, shared_data: Path) -> Iterator[RunResult]:
     """The script's one run, with the knn photos served over http for the adds by URL."""
-    photos = shared_data / KNN
+    photos = KNN_EXAMPLES
     with serve_directory(photos) as url_of:
         arguments = [devhost.endpoint, devhost.key, str(photos), url_of("")]
         yield run_node_script(SCRIPT, PACKAGE, arguments, RUN_TIMEOUT_SECONDS)

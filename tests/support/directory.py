@@ -3,16 +3,15 @@ created, photos of the knn examples enrolled as faces, and query faces detected.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from tests.support.helpers import OCTET
+from tests.support.paths import KNN_EXAMPLES
 from tests.support.polling import wait_until
 from tests.support.servers import FaceClient
 
 PREVIEW = "v1.1-preview.1"
 MODEL = "recognition_04"
-KNN = Path("face_recognition") / "examples" / "knn_examples"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -51,8 +50,8 @@ def delete_persons(client: FaceClient, person_ids: list[str]) -> None:
             assert wait_for(client, response)["status"] == "succeeded"
 
 
-def photo(shared_data: Path, person: str, index: int = 0) -> bytes:
-    return sorted((shared_data / KNN / "train" / person).iterdir())[index].read_bytes()
+def photo(person: str, index: int = 0) -> bytes:
+    return sorted((KNN_EXAMPLES / "train" / person).iterdir())[index].read_bytes()
 
 
 def largest_face(client: FaceClient, image: bytes) -> str:

@@ -10,7 +10,6 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ import pytest
 from core.settings import PROJECT_ROOT
 
 SCRIPTS = PROJECT_ROOT / "tests" / "sdk" / "js"
-KNN = Path("face_recognition") / "examples" / "knn_examples"
 """The photos every script reads, relative to the shared data folder."""
 
 

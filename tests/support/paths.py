@@ -7,6 +7,8 @@ from core.settings import PROJECT_ROOT
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 """The photos, read in place and never copied into the repository."""
 FACE_EXAMPLES = SHARED_DATA / "face_recognition" / "examples"
+KNN_EXAMPLES = FACE_EXAMPLES / "knn_examples"
+"""One folder per known person under ``train``, photos to identify under ``test``."""
 KNN_TEST_PEOPLE = {
     "alex_lacamoire1.jpg": {"alex_lacamoire"},
     "johnsnow_test1.jpg": {"kit_harington"},
