@@ -46,7 +46,7 @@ import requests
 from PIL import Image
 
 from core.collections.kinds import LARGE_FACE_LIST, LARGE_PERSON_GROUP, CollectionKind
-from core.search.confidence import SAME_PERSON_CONFIDENCE, confidence_from_squared_distance
+from core.search.confidence import DLIB_RESNET_CURVE, SAME_PERSON_CONFIDENCE
 from core.search.exact import exhaustive_nearest
 from core.search.index import (
     FEATURE_DIMENSION,
@@ -107,7 +107,7 @@ def expected_answer(index: TrainedIndex, queries: np.ndarray, count: int, thresh
     assert ids is not None
     answers = []
     for positions, distances in exhaustive_nearest(index, queries, count, starts):
-        confidences = confidence_from_squared_distance(distances).tolist()
+        confidences = DLIB_RESNET_CURVE.confidences(distances).tolist()
         answers.append(
             [
                 (row_to_id(ids[position]), confidence)

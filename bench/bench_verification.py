@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.search.confidence import confidence_from_squared_distance
 from core.vision.analysis import detect_faces, face_features
 from core.vision.catalog import confidence_curve
 from tests.support.paths import SHARED_DATA as DATA_DIR
@@ -109,7 +108,7 @@ def main() -> None:
         curve = confidence_curve(recognition)
         features = largest_face_features(photos, recognition, detection)
         distances = np.array([np.linalg.norm(features[a] - features[b]) for a, b in pairs])
-        confidences = confidence_from_squared_distance(distances**2, curve)
+        confidences = curve.confidences(distances**2)
         accepted = confidences >= 0.5
         errors = int((accepted != same).sum())
         print(f"\n{label} ({recognition} with {detection}), same-person distance {curve.same_person_distance:.4f}")

@@ -58,13 +58,6 @@ DLIB_RESNET_CURVE = ConfidenceCurve(
 """dlib's ResNet: confidence moves from 0.5 to 0.88 over 0.2 of distance, and is 0 from 1.2 on."""
 
 
-def confidence_from_squared_distance(
-    squared_distances: np.ndarray, curve: ConfidenceCurve = DLIB_RESNET_CURVE
-) -> np.ndarray:
-    """Reported confidences (float64, five decimals) for squared Euclidean distances on ``curve``."""
-    return curve.confidences(squared_distances)
-
-
 def is_same_person(confidence: float) -> bool:
     """Azure's decision on a reported confidence."""
     return confidence >= SAME_PERSON_CONFIDENCE

@@ -5,7 +5,7 @@ import uuid
 import numpy as np
 import pytest
 
-from core.search.confidence import SAME_PERSON_DISTANCE, confidence_from_squared_distance, is_same_person
+from core.search.confidence import DLIB_RESNET_CURVE, SAME_PERSON_DISTANCE, is_same_person
 from core.search.index import build_index, feature_to_bytes
 from core.search.matching import group_by_similarity, identify_persons, similar_faces
 from tests.support.faces import unit_vectors
@@ -13,15 +13,15 @@ from tests.support.faces import unit_vectors
 
 def test_confidence_is_monotone_in_unit_interval_and_half_at_dlib_threshold():
     distances = np.linspace(0.0, 2.0, 2001)
-    confidences = confidence_from_squared_distance(distances**2)
+    confidences = DLIB_RESNET_CURVE.confidences(distances**2)
     assert np.all(np.diff(confidences) <= 0) and confidences[0] > confidences[-1]
     assert np.all((confidences >= 0) & (confidences <= 1))
-    assert confidence_from_squared_distance(SAME_PERSON_DISTANCE**2) == 0.5
-    assert confidence_from_squared_distance(0.0) == 1.0 and confidence_from_squared_distance(1.2**2) == 0.0
+    assert DLIB_RESNET_CURVE.confidences(SAME_PERSON_DISTANCE**2) == 0.5
+    assert DLIB_RESNET_CURVE.confidences(0.0) == 1.0 and DLIB_RESNET_CURVE.confidences(1.2**2) == 0.0
     assert np.all(np.diff(confidences[(distances > 0.01) & (distances < 1.15)]) < 0)
-    assert is_same_person(float(confidence_from_squared_distance(0.59**2)))
-    assert not is_same_person(float(confidence_from_squared_distance(0.61**2)))
-    assert confidence_from_squared_distance(0.4**2) > 0.85 and confidence_from_squared_distance(0.9**2) < 0.05
+    assert is_same_person(float(DLIB_RESNET_CURVE.confidences(0.59**2)))
+    assert not is_same_person(float(DLIB_RESNET_CURVE.confidences(0.61**2)))
+    assert DLIB_RESNET_CURVE.confidences(0.4**2) > 0.85 and DLIB_RESNET_CURVE.confidences(0.9**2) < 0.05
 
 
 def _near(rng: np.random.Generator, centre: np.ndarray, distance: float) -> np.ndarray:

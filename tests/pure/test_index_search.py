@@ -5,7 +5,7 @@ import uuid
 import numpy as np
 import pytest
 
-from core.search.confidence import confidence_from_squared_distance
+from core.search.confidence import DLIB_RESNET_CURVE
 from core.search.distance import (
     RELATIVE_ERROR,
     paired_squared_distances,
@@ -173,7 +173,7 @@ def test_identify_and_find_similar_answers_equal_the_exhaustive_ones_with_ids_an
         expected = [
             (index.person_id(position), confidence)
             for position, confidence in zip(
-                positions.tolist(), confidence_from_squared_distance(distances).tolist(), strict=True
+                positions.tolist(), DLIB_RESNET_CURVE.confidences(distances).tolist(), strict=True
             )
             if confidence >= 0.2
         ]
