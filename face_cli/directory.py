@@ -18,7 +18,7 @@ from typing import Any
 from face_cli.client import PAGE_SIZE, FaceApi, FaceApiError
 from face_cli.operations import settle
 from face_cli.photos import Photo, read_mark
-from face_cli.targets import DYNAMIC_PERSON_GROUP, EnrolledFace, Store, first_person_ids
+from face_cli.targets import DYNAMIC_PERSON_GROUP, Enrolled, EnrolledFace, Store, first_person_ids
 
 MEMBERS_PER_UPDATE = 1000  # persons added to a dynamic person group by one request
 
@@ -90,13 +90,17 @@ class DirectoryStore(Store):
         created = self.target.kind is DYNAMIC_PERSON_GROUP and ensure_group(self.api, self.target.id)
         return created, self.recognition_model
 
-    def enrolled_faces(self, names: set[str], executor: ThreadPoolExecutor) -> list[EnrolledFace]:
-        """The faces, with their marks, of the persons named ``names``, for this recognition model.
+    def enrolled(self, names: set[str], executor: ThreadPoolExecutor) -> Enrolled:
+        """The faces, with their marks, of the persons named ``names``, for this recognition model, and the
+        directory's persons.
 
-        Only those persons are read: the directory is shared by the whole resource, and a mark names its person.
+        Only those persons' faces are read: the directory is shared by the whole resource, and a mark names its
+        person.
         """
-        named = [person["personId"] for person in directory_persons(self.api) if person.get("name") in names]
-        return [face for found in executor.map(self.person_faces, named) for face in found]
+        listed = directory_persons(self.api)
+        named = [person["personId"] for person in listed if person.get("name") in names]
+        faces = [face for found in executor.map(self.person_faces, named) for face in found]
+        return Enrolled(faces, first_person_ids(listed))
 
     def person_faces(self, person_id: str) -> list[EnrolledFace]:
         """The faces of one person for this recognition model, with their marks (one Get Face each)."""
@@ -106,9 +110,6 @@ class DirectoryStore(Store):
             EnrolledFace(face_id, person_id, read_mark(self.api.call("GET", f"{path}/{face_id}").get("userData")))
             for face_id in face_ids
         ]
-
-    def person_ids(self) -> dict[str, str]:
-        return first_person_ids(directory_persons(self.api))
 
     def create_person(self, name: str) -> str:
         """Create a person named ``name`` and wait for it; a retry after an ambiguous failure first looks it up."""

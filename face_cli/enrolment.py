@@ -32,7 +32,7 @@ from face_cli.directory import DirectoryStore, add_members
 from face_cli.identification import detect
 from face_cli.photos import Photo, enrolment_photos
 from face_cli.rejections import Rejection, detect_rejection, is_rejection, rejection
-from face_cli.targets import DYNAMIC_PERSON_GROUP, CollectionStore, EnrolledFace, Target, train
+from face_cli.targets import DYNAMIC_PERSON_GROUP, CollectionStore, Enrolled, Target, train
 
 
 class EnrolmentProgress(Protocol):
@@ -51,9 +51,7 @@ class FaceStore(Protocol):
 
     def open(self) -> tuple[bool, str]: ...
 
-    def enrolled_faces(self, names: set[str], executor: ThreadPoolExecutor) -> list[EnrolledFace]: ...
-
-    def person_ids(self) -> dict[str, str]: ...
+    def enrolled(self, names: set[str], executor: ThreadPoolExecutor) -> Enrolled: ...
 
     def create_person(self, name: str) -> str: ...
 
@@ -202,16 +200,15 @@ def enrol(
     store = face_store(api, target, options)
     created, model = store.open()
     report = EnrolmentReport(target, model, photos=len(photos), created_target=created)
-    owners: dict[str, str] = {}
     with bounded_executor(options.concurrency) as executor:
-        present = {(face.mark.person, face.mark.sha256) for face in store.enrolled_faces(names, executor) if face.mark}
+        enrolled = store.enrolled(names, executor)
+        present = {(face.mark.person, face.mark.sha256) for face in enrolled.faces if face.mark}
         pending: dict[str, list[Photo]] = defaultdict(list)
         for photo in photos:
             if (photo.person, photo.sha256) not in present:
                 pending[photo.person].append(photo)
         report.already_enrolled = len(photos) - sum(map(len, pending.values()))
-        if target.kind.has_persons:
-            owners = {name: person_id for name, person_id in store.person_ids().items() if name in names}
+        owners = {name: person_id for name, person_id in enrolled.person_ids.items() if name in names}
         upload = Upload(api, store, options, executor, report, progress)
         progress.uploading(len(photos) - report.already_enrolled)
         started = time.monotonic()

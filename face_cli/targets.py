@@ -85,6 +85,15 @@ class EnrolledFace:
     mark: Mark | None
 
 
+@dataclass(frozen=True)
+class Enrolled:
+    """What a target holds when a run starts: its faces with their marks, and the personId of each name (the
+    first person of that name; none for a list), both read from one listing of its persons."""
+
+    faces: list[EnrolledFace]
+    person_ids: dict[str, str]
+
+
 def recognition_model(api: FaceApi, target: Target) -> str:
     """The recognition model the target was created with (Detect must use the same one)."""
     found = api.call("GET", target.path, params={"returnRecognitionModel": "true"})
@@ -146,13 +155,6 @@ def list_faces(api: FaceApi, target: Target) -> list[EnrolledFace]:
     return [EnrolledFace(face["persistedFaceId"], None, read_mark(face.get("userData"))) for face in found]
 
 
-def enrolled_faces(api: FaceApi, target: Target, executor: ThreadPoolExecutor) -> list[EnrolledFace]:
-    """Every face of the target with its mark."""
-    if not target.kind.has_persons:
-        return list_faces(api, target)
-    return [face for person in persons(api, target) for face in person_faces(api, target, person, executor)]
-
-
 def faces_path(target: Target, person_id: str | None) -> str:
     """Where a face is added: under its person, or straight into a list."""
     return f"{target.path}/persons/{person_id}/persistedfaces" if person_id else f"{target.path}/persistedfaces"
@@ -211,12 +213,13 @@ class CollectionStore(Store):
         """Create the collection when missing; (created, its recognition model)."""
         return ensure_target(self.api, self.target, self.recognition_model)
 
-    def enrolled_faces(self, names: set[str], executor: ThreadPoolExecutor) -> list[EnrolledFace]:
-        """Every face of the collection with its mark (``names`` are not needed to find them)."""
-        return enrolled_faces(self.api, self.target, executor)
-
-    def person_ids(self) -> dict[str, str]:
-        return first_person_ids(persons(self.api, self.target))
+    def enrolled(self, names: set[str], executor: ThreadPoolExecutor) -> Enrolled:
+        """Every face of the collection with its mark (``names`` are not needed to find them), and its persons."""
+        if not self.target.kind.has_persons:
+            return Enrolled(list_faces(self.api, self.target), {})
+        listed = persons(self.api, self.target)
+        faces = [face for person in listed for face in person_faces(self.api, self.target, person, executor)]
+        return Enrolled(faces, first_person_ids(listed))
 
     def create_person(self, name: str) -> str:
         return create_person(self.api, self.target, name)
